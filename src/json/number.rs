@@ -1,0 +1,223 @@
+//! Number canonicalization without float formatting code in the binary.
+//!
+//! Go prints every JSON number as the shortest decimal that round-trips through float64.
+//! For a literal with at most 15 significant digits (DBL_DIG) inside the normal exponent
+//! range that decimal *is* the literal with its zeros trimmed, because two different
+//! decimals of ≤15 digits never map to the same float64. Only longer literals need real
+//! float digit generation; that comes from the platform (core's formatter natively, the
+//! JavaScript engine's `Number#toString`, which produces the same shortest digits, in wasm)
+//! so the float formatting tables stay out of the `.wasm`.
+
+/// A decimal as sign, significant digits (no leading or trailing zeros) and the position
+/// of the decimal point: value = 0.DIGITS × 10^point. Zero has no digits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decomposed {
+    pub negative: bool,
+    pub digits: String,
+    pub point: i64,
+}
+
+/// Splits a JSON number literal (or a platform float text such as `1.5e-10`) into parts.
+pub fn decompose(literal: &str) -> Option<Decomposed> {
+    let (negative, rest) = match literal.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, literal),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (
+            rest.get(..i)?,
+            rest.get(i + 1..)?
+                .trim_start_matches('+')
+                .parse::<i64>()
+                .ok()?,
+        ),
+        None => (rest, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int_part.is_empty()
+        || !(int_part.bytes().chain(frac_part.bytes())).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let all: String = int_part.chars().chain(frac_part.chars()).collect();
+    let leading = all.bytes().take_while(|b| *b == b'0').count();
+    let digits = all
+        .get(leading..)
+        .unwrap_or("")
+        .trim_end_matches('0')
+        .to_string();
+    let point = if digits.is_empty() {
+        0
+    } else {
+        int_part.len() as i64 - leading as i64 + exponent
+    };
+    Some(Decomposed {
+        negative,
+        digits,
+        point,
+    })
+}
+
+/// Go's layout of shortest digits: plain decimal when 1e-6 <= |x| < 1e21, otherwise
+/// `d.ddde-X` / `d.ddde+XX` (Go prints at least two exponent digits and strips the zero
+/// of `e-0X`).
+pub fn format_go(d: &Decomposed) -> String {
+    let mut out = String::with_capacity(d.digits.len() + 8);
+    if d.negative {
+        out.push('-');
+    }
+    if d.digits.is_empty() {
+        out.push('0');
+        return out;
+    }
+    let exponent = d.point - 1; // scientific exponent
+    if !(-6..=20).contains(&exponent) {
+        let (first, rest) = d.digits.split_at(1);
+        out.push_str(first);
+        if !rest.is_empty() {
+            out.push('.');
+            out.push_str(rest);
+        }
+        if exponent < 0 {
+            out.push_str("e-");
+            out.push_str(&(-exponent).to_string());
+        } else {
+            out.push_str("e+");
+            if exponent < 10 {
+                out.push('0');
+            }
+            out.push_str(&exponent.to_string());
+        }
+        return out;
+    }
+    let len = d.digits.len() as i64;
+    if d.point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', (-d.point) as usize));
+        out.push_str(&d.digits);
+    } else if d.point >= len {
+        out.push_str(&d.digits);
+        out.extend(std::iter::repeat_n('0', (d.point - len) as usize));
+    } else {
+        let (int_part, frac_part) = d.digits.split_at(d.point as usize);
+        out.push_str(int_part);
+        out.push('.');
+        out.push_str(frac_part);
+    }
+    out
+}
+
+/// Significant digits float64 always reproduces exactly.
+const EXACT_DIGITS: usize = 15;
+
+/// The canonical Go text of a validated JSON number literal; `None` if it overflows float64.
+pub fn canonical_number(literal: &str) -> Option<String> {
+    let d = decompose(literal)?;
+    if d.digits.is_empty() {
+        return Some(format_go(&d));
+    }
+    let exponent = d.point - 1;
+    if d.digits.len() <= EXACT_DIGITS && (-300..=300).contains(&exponent) {
+        return Some(format_go(&d));
+    }
+    let shortest = platform::shortest(literal)?;
+    let mut parsed = decompose(&shortest)?;
+    // A value that underflows to zero keeps the literal's sign (Go prints -0).
+    parsed.negative = d.negative;
+    Some(format_go(&parsed))
+}
+
+/// Writes Go's canonical text of a validated literal. The common case — a plain decimal
+/// of at most 15 digits with no exponent and not so small that Go switches to exponent form —
+/// is the literal with trailing fractional zeros trimmed, written without allocating.
+pub fn canonical_number_into(literal: &str, out: &mut String) {
+    if let Some(fast) = plain_decimal(literal) {
+        out.push_str(fast);
+        return;
+    }
+    match canonical_number(literal) {
+        Some(text) => out.push_str(&text),
+        None => out.push_str(literal),
+    }
+}
+
+/// The trimmed literal when it needs no float reasoning, else `None`.
+fn plain_decimal(literal: &str) -> Option<&str> {
+    let body = literal.strip_prefix('-').unwrap_or(literal);
+    let bytes = body.as_bytes();
+    let digits = bytes.iter().filter(|b| b.is_ascii_digit()).count();
+    let dots = bytes.iter().filter(|b| **b == b'.').count();
+    if digits > EXACT_DIGITS || digits + dots != bytes.len() || dots > 1 {
+        return None;
+    }
+    if dots == 0 {
+        return Some(literal);
+    }
+    let (int_part, frac_part) = body.split_once('.')?;
+    // 0.000000x (7+ zeros after the point before the first digit) is printed in exponent form.
+    if int_part == "0"
+        && frac_part.bytes().take_while(|b| *b == b'0').count() >= 6
+        && frac_part.bytes().any(|b| b != b'0')
+    {
+        return None;
+    }
+    let trimmed = literal.trim_end_matches('0');
+    Some(trimmed.strip_suffix('.').unwrap_or(trimmed))
+}
+
+/// True when the literal is inside float64's range (Go rejects bodies with larger numbers).
+pub fn fits_float64(literal: &str) -> bool {
+    if literal.len() <= EXACT_DIGITS + 2 && !literal.contains(['e', 'E']) {
+        return true; // at most 17 characters without an exponent is far below 1e308
+    }
+    match decompose(literal) {
+        Some(d) if d.digits.is_empty() || d.point <= 308 => true,
+        Some(_) => platform::shortest(literal).is_some(),
+        None => false,
+    }
+}
+
+/// The exact integer value of a literal, if it is integral and fits in i64.
+pub fn integer_value(literal: &str) -> Option<i64> {
+    let d = decompose(literal)?;
+    if d.digits.is_empty() {
+        return Some(0);
+    }
+    let len = d.digits.len() as i64;
+    if d.point < len || d.point > 19 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for b in d.digits.bytes() {
+        value = value.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    for _ in 0..(d.point - len) {
+        value = value.checked_mul(10)?;
+    }
+    Some(if d.negative { -value } else { value })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod platform {
+    /// Shortest round-trip digits of the float64 nearest to `literal` (core's formatter).
+    pub fn shortest(literal: &str) -> Option<String> {
+        let x: f64 = literal.parse().ok()?;
+        x.is_finite().then(|| format!("{x:e}"))
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod platform {
+    /// Shortest round-trip digits from the JavaScript engine: `Number#toString` is specified
+    /// to produce the shortest digits that round-trip, choosing the closest — as Go does.
+    pub fn shortest(literal: &str) -> Option<String> {
+        let x = js_sys::Number::parse_float(literal);
+        if !x.is_finite() {
+            return None;
+        }
+        js_sys::Number::from(x)
+            .to_string_with_radix(10)
+            .ok()
+            .map(String::from)
+    }
+}

@@ -1,0 +1,95 @@
+//! kassa — signed requests, typed responses and a safe fetch transport for Central-Asian
+//! payment and fiscal-receipt APIs: Tarlan Payments (AGWS, fiscal receipts, acquiring),
+//! Assist (fiscal receipts) and FiscalBox (fiscal box, QR-wallet confirmations).
+//!
+//! The core is sans-IO: every operation is `build(params) -> HttpRequest` and
+//! `parse(HttpResponse) -> result | KassaError`, driven by one declarative operation table
+//! per provider. The wasm binding layer (`wasm`, only on wasm32) adds the fetch transport.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
+pub mod assist;
+pub mod client;
+pub mod codes;
+pub mod diagnose;
+pub mod error;
+pub mod fiscalbox;
+pub mod flow;
+pub mod helper;
+pub mod http;
+pub mod json;
+pub mod money;
+pub mod operation;
+pub mod receipt;
+pub mod retry;
+pub mod schema;
+pub mod tarlan;
+pub mod time;
+pub mod transport;
+pub mod typescript;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+pub use client::{Client, ProviderDef};
+pub use error::{ErrorKind, KassaError};
+pub use http::{HttpRequest, HttpResponse, Method};
+pub use json::Json;
+
+/// Every provider, in the order the JavaScript classes are listed.
+pub static PROVIDERS: [&ProviderDef; 5] = [
+    &tarlan::agws::PROVIDER,
+    &tarlan::acquiring::PROVIDER,
+    &assist::PROVIDER,
+    &fiscalbox::PROVIDER,
+    &fiscalbox::billing::PROVIDER,
+];
+
+pub fn provider(id: &str) -> Option<&'static ProviderDef> {
+    PROVIDERS.iter().copied().find(|p| p.id == id)
+}
+
+/// Helpers exported as module-level JavaScript functions (Soliq links, the receipt model,
+/// signature diagnosis), each declared next to its implementation.
+pub static MODULE_HELPERS: &[&[helper::Helper]] = &[
+    &fiscalbox::soliq::HELPERS,
+    &receipt::HELPERS,
+    &diagnose::HELPERS,
+];
+
+pub fn module_helper(name: &str) -> Option<&'static helper::Helper> {
+    MODULE_HELPERS
+        .iter()
+        .flat_map(|group| group.iter())
+        .find(|h| h.name == name)
+}
+
+/// `canonicalJson`: Go `encoding/json` canonical text of a JSON document (no fields dropped).
+pub fn canonical_json(text: &str) -> error::Result<String> {
+    let mut value = json::parse_value(text, json::Limits::default())
+        .map_err(|e| KassaError::validation("value", format!("is not valid JSON: {e}")))?;
+    value.canonicalize();
+    let mut out = String::with_capacity(text.len());
+    json::write_canonical_value(&value, &mut out);
+    Ok(out)
+}
+
+/// `tarlanSign`: hex signature of a body (JSON text) with Tarlan's exclusions applied.
+pub fn tarlan_sign(body: &str, secret: &str) -> error::Result<String> {
+    tarlan::sign::sign_text(body, secret)
+}
+
+/// `tarlanVerify`: constant-time check of a received signature.
+pub fn tarlan_verify(body: &str, secret: &str, signature: &str) -> error::Result<bool> {
+    tarlan::sign::verify_text(body, secret, signature)
+}

@@ -1,0 +1,214 @@
+//! One `Operation` per provider endpoint, declared in each provider's table. Everything
+//! generic — option merging, validation, path expansion, decoding, hooks, the JS method, the
+//! TypeScript types, how the transport may retry it — is driven from this declaration.
+
+use crate::client::Config;
+use crate::error::Result;
+use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::json::{Json, Map};
+use crate::schema::{Extra, Field, Ty};
+
+/// How the transport may treat an operation when the network misbehaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpClass {
+    /// No side effects: retried on network errors, 429 and 5xx.
+    Read,
+    /// Has effects but the provider deduplicates on a key (AGWS `external_id`): retried, and a
+    /// "duplicate" answer on a retry is resolved through `Operation::resolve`.
+    IdempotentWrite,
+    /// Moves money (or registers a fiscal receipt) with no provider deduplication: never sent
+    /// twice; an unknown outcome is reported with the reference that resolves it.
+    MoneyMoving,
+    /// Has effects, moves no money, no deduplication (print, open a shift): never re-sent
+    /// once it may have reached the device.
+    Write,
+}
+
+impl OpClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OpClass::Read => "read",
+            OpClass::IdempotentWrite => "idempotent-write",
+            OpClass::MoneyMoving => "money-moving",
+            OpClass::Write => "write",
+        }
+    }
+
+    pub fn may_resend(self) -> bool {
+        matches!(self, OpClass::Read | OpClass::IdempotentWrite)
+    }
+}
+
+/// How to find the true state of an operation whose answer was lost: call `operation` with
+/// params copied from the original request (`(to, from)` pairs), plus fixed values.
+#[derive(Clone, Copy, Debug)]
+pub struct Resolve {
+    pub operation: &'static str,
+    pub copy: &'static [(&'static str, &'static str)],
+    pub fixed: &'static [(&'static str, &'static str)],
+    /// Provider codes that mean "already exists" when this operation is repeated.
+    pub duplicate_codes: &'static [i64],
+}
+
+pub type EncodeFn = fn(&Config, &Operation, Map, &BuildCtx) -> Result<HttpRequest>;
+pub type EnvelopeFn = fn(&Config, &Operation, &HttpResponse) -> Result<Json>;
+pub type CheckFn = fn(&Map, &Config) -> Result<()>;
+pub type PrefillFn = fn(&mut Map, &BuildCtx);
+pub type FinishFn = fn(&mut Json, &Config) -> Result<()>;
+
+/// What the environment tells a build (the core itself has no clock).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BuildCtx {
+    /// Current time as Unix milliseconds, for fields a provider wants stamped (FiscalBox `time`).
+    pub now_ms: Option<i64>,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Operation {
+    /// camelCase name: the JS method and the key of the operation table.
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub method: Method,
+    /// Path below the base URL; `{name}` segments are filled from params of that name.
+    pub path: &'static str,
+    pub class: OpClass,
+    /// Params that identify the affected payment, reported with an unknown outcome.
+    pub reference: &'static [&'static str],
+    pub resolve: Option<Resolve>,
+    pub params: &'static [Field],
+    pub extra: Extra,
+    /// Params sent in the query string in addition to the path (GET sends all of them).
+    pub query: &'static [&'static str],
+    pub result: Ty,
+    /// Params filled from client options when the caller does not give them.
+    pub from_options: &'static [&'static str],
+    /// Fills params the SDK can supply itself when absent (e.g. a `datetime` of now).
+    pub prefill: Option<PrefillFn>,
+    /// Cross-field rules beyond the field table (exactly one of several ids, sums).
+    pub check: Option<CheckFn>,
+    pub finish: Option<FinishFn>,
+    /// Overrides of the provider's request encoder / response envelope for odd endpoints.
+    pub encode: Option<EncodeFn>,
+    pub envelope: Option<EnvelopeFn>,
+}
+
+impl Operation {
+    pub const fn new(name: &'static str, method: Method, path: &'static str) -> Operation {
+        Operation {
+            name,
+            summary: "",
+            method,
+            path,
+            class: OpClass::Read,
+            reference: &[],
+            resolve: None,
+            params: &[],
+            extra: Extra::Reject,
+            query: &[],
+            result: Ty::Any,
+            from_options: &[],
+            prefill: None,
+            check: None,
+            finish: None,
+            encode: None,
+            envelope: None,
+        }
+    }
+
+    pub const fn summary(self, summary: &'static str) -> Operation {
+        Operation { summary, ..self }
+    }
+
+    pub const fn class(self, class: OpClass) -> Operation {
+        Operation { class, ..self }
+    }
+
+    pub const fn reference(self, reference: &'static [&'static str]) -> Operation {
+        Operation { reference, ..self }
+    }
+
+    pub const fn resolve(self, resolve: Resolve) -> Operation {
+        Operation {
+            resolve: Some(resolve),
+            ..self
+        }
+    }
+
+    pub const fn params(self, params: &'static [Field]) -> Operation {
+        Operation { params, ..self }
+    }
+
+    pub const fn extra(self, extra: Extra) -> Operation {
+        Operation { extra, ..self }
+    }
+
+    pub const fn query(self, query: &'static [&'static str]) -> Operation {
+        Operation { query, ..self }
+    }
+
+    pub const fn result(self, result: Ty) -> Operation {
+        Operation { result, ..self }
+    }
+
+    pub const fn from_options(self, from_options: &'static [&'static str]) -> Operation {
+        Operation {
+            from_options,
+            ..self
+        }
+    }
+
+    pub const fn prefill(self, prefill: PrefillFn) -> Operation {
+        Operation {
+            prefill: Some(prefill),
+            ..self
+        }
+    }
+
+    pub const fn check(self, check: CheckFn) -> Operation {
+        Operation {
+            check: Some(check),
+            ..self
+        }
+    }
+
+    pub const fn finish(self, finish: FinishFn) -> Operation {
+        Operation {
+            finish: Some(finish),
+            ..self
+        }
+    }
+
+    pub const fn encode(self, encode: EncodeFn) -> Operation {
+        Operation {
+            encode: Some(encode),
+            ..self
+        }
+    }
+
+    pub const fn envelope(self, envelope: EnvelopeFn) -> Operation {
+        Operation {
+            envelope: Some(envelope),
+            ..self
+        }
+    }
+
+    /// Names of the `{param}` segments of the path.
+    pub fn path_params(&self) -> impl Iterator<Item = &'static str> {
+        self.path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+    }
+
+    /// True when `name` travels in the URL query rather than in the body.
+    pub fn in_query(&self, name: &str) -> bool {
+        self.method == Method::Get || self.query.contains(&name)
+    }
+
+    /// The values of the reference params in `params`, for unknown-outcome errors.
+    pub fn reference_of(&self, params: &Map) -> Map {
+        self.reference
+            .iter()
+            .filter_map(|k| params.get(k).map(|v| (k.to_string(), v.clone())))
+            .collect()
+    }
+}

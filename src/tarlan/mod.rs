@@ -1,0 +1,207 @@
+//! Tarlan Payments: what the AGWS host and the acquiring host share — the signature, the
+//! signed request encoder and the `{status, status_code, message, result}` envelope.
+
+pub mod acquiring;
+pub mod agws;
+pub mod sign;
+
+use crate::client::{split_url, Config};
+use crate::codes::CodeTable;
+use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
+use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::json::{self, Json, Map};
+use crate::operation::Operation;
+
+/// Where the signature goes: AGWS uses `X-Signature`, acquiring `Authorization: Bearer`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureHeader {
+    XSignature,
+    Bearer,
+}
+
+impl SignatureHeader {
+    pub fn header(self, signature: &str) -> (String, String) {
+        match self {
+            SignatureHeader::XSignature => ("X-Signature".into(), signature.into()),
+            SignatureHeader::Bearer => ("Authorization".into(), format!("Bearer {signature}")),
+        }
+    }
+}
+
+/// What a GET request signs: the JSON of its query parameters (documented for acquiring,
+/// our reading for AGWS) or an empty object (the other reading, selectable for AGWS).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GetSigning {
+    Query,
+    EmptyObject,
+}
+
+/// Builds a signed Tarlan request. The body is serialized once by the canonical serializer;
+/// the signature covers the canonical text of its signable subset, so the bytes sent and the
+/// bytes signed can never disagree about numbers, key order or escaping.
+pub fn encode_signed(
+    config: &Config,
+    op: &Operation,
+    path: &str,
+    params: Map,
+    header: SignatureHeader,
+    get_signing: GetSigning,
+) -> Result<HttpRequest> {
+    let secret = config.signing_secret()?;
+    let parts = split_url(config, op, path, params)?;
+    let mut headers = Vec::new();
+    let (signature, body) = match op.method {
+        Method::Get => {
+            let signed = match get_signing {
+                GetSigning::Query => Json::Object(sign::signable(&parts.query)).to_canonical(),
+                GetSigning::EmptyObject => "{}".to_string(),
+            };
+            headers.push(("Accept".to_string(), "application/json".to_string()));
+            (sign::sign_canonical(&signed, secret), None)
+        }
+        Method::Post | Method::Delete => {
+            let text = Json::Object(parts.body.clone()).to_canonical();
+            headers.push(("Content-Type".to_string(), "application/json".to_string()));
+            (sign::sign_map(&parts.body, secret), Some(text))
+        }
+    };
+    headers.push(header.header(&signature));
+    Ok(HttpRequest {
+        method: op.method,
+        url: parts.url,
+        headers,
+        body,
+    })
+}
+
+/// Size limit for response bodies we parse (generous: card lists are the largest).
+const MAX_RESPONSE_BYTES: usize = 4 << 20;
+
+/// Parses a response body as JSON, turning gateway error pages and garbage into the right
+/// error kinds: a 5xx/429 page is a retryable transport error, a 2xx that is not JSON a
+/// decode error (the request may well have been performed).
+pub fn parse_json_body(provider_title: &str, response: &HttpResponse) -> Result<Json> {
+    let limits = json::Limits {
+        max_bytes: MAX_RESPONSE_BYTES,
+        ..json::Limits::default()
+    };
+    match json::parse_with_limits(response.body.trim(), limits) {
+        Ok(value) => Ok(value),
+        Err(parse_error) => Err(non_json_error(
+            provider_title,
+            response,
+            &parse_error.to_string(),
+        )),
+    }
+}
+
+pub fn non_json_error(provider_title: &str, response: &HttpResponse, problem: &str) -> KassaError {
+    let status = response.status;
+    if status >= 500 || status == 429 {
+        KassaError::new(
+            ErrorKind::Transport,
+            format!("{provider_title} answered HTTP {status} with a non-JSON body (a gateway or load-balancer error page); the provider may be overloaded or down — retry later"),
+        )
+        .with_http_status(status)
+        .with_retryable(true)
+    } else if status >= 400 {
+        KassaError::new(
+            ErrorKind::Transport,
+            format!("{provider_title} answered HTTP {status} with a non-JSON body; check the baseUrl and the path"),
+        )
+        .with_http_status(status)
+    } else {
+        KassaError::decode(format!(
+            "{provider_title} answered HTTP {status} but the body is not valid JSON ({problem}); the request may have been performed — check its status before repeating it"
+        ))
+        .with_http_status(status)
+    }
+}
+
+/// Turns a Tarlan error code into a `KassaError` using the provider's code table.
+pub fn code_error(
+    provider_title: &str,
+    table: &CodeTable,
+    code: i64,
+    provider_message: &str,
+    http_status: u16,
+) -> KassaError {
+    let entry = table.find_int(code);
+    let kind = entry.and_then(|e| e.kind).unwrap_or(ErrorKind::Provider);
+    let meaning = entry
+        .map(|e| e.meaning)
+        .unwrap_or("a code not in the published table");
+    let quoted = if provider_message.is_empty() {
+        entry.map(|e| e.message).unwrap_or("")
+    } else {
+        provider_message
+    };
+    let mut error = KassaError::new(
+        kind,
+        format!("{provider_title} answered {code} \"{quoted}\": {meaning}"),
+    )
+    .with_code(ErrorCode::Int(code))
+    .with_http_status(http_status)
+    .with_retryable(entry.map(|e| e.retryable).unwrap_or(http_status >= 500))
+    .with_detail("providerMessage", Json::str(quoted));
+    if let Some(action) = entry.map(|e| e.action) {
+        error = error.with_advice(action);
+    }
+    error
+}
+
+/// The Tarlan envelope: current format (`status:true`, business error in
+/// `result.error_code`), "unexpected" format (HTTP 4xx/5xx, `status:false`, top-level
+/// `status_code`), the old format (`status:false` with HTTP 200) and the legacy bare
+/// `{"result": ...}` pages. Returns the `result` payload on success.
+pub fn parse_envelope(
+    provider_title: &str,
+    table: &CodeTable,
+    response: &HttpResponse,
+) -> Result<Json> {
+    let body = parse_json_body(provider_title, response)?;
+    let Json::Object(mut envelope) = body else {
+        return Err(KassaError::decode(format!(
+            "{provider_title} answered with JSON that is not an object"
+        ))
+        .with_http_status(response.status));
+    };
+    let status_flag = envelope.get("status").and_then(Json::as_bool);
+    let top_code = envelope
+        .get("status_code")
+        .and_then(Json::as_i64)
+        .unwrap_or(0);
+    let message = envelope
+        .get("message")
+        .and_then(Json::as_str)
+        .unwrap_or("")
+        .to_string();
+    if status_flag == Some(false) || response.status >= 400 {
+        let code = if top_code != 0 {
+            top_code
+        } else {
+            i64::from(response.status)
+        };
+        return Err(code_error(
+            provider_title,
+            table,
+            code,
+            &message,
+            response.status,
+        ));
+    }
+    let result = envelope.remove("result").unwrap_or(Json::Null);
+    if let Some(business) = result.get("error_code").and_then(Json::as_i64) {
+        if business != 0 {
+            let business_message = result.get("message").and_then(Json::as_str).unwrap_or("");
+            return Err(code_error(
+                provider_title,
+                table,
+                business,
+                business_message,
+                response.status,
+            ));
+        }
+    }
+    Ok(result)
+}

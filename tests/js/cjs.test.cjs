@@ -1,0 +1,12 @@
+// The same package from CommonJS: Node 20.19+ loads the ESM node entry through require().
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const kassa = require('kassa');
+
+test('require("kassa") signs the cash-in example', () => {
+  const body = { username: '989898', amount: 100, agent: 'tarlan', project: 'mobile', service_code: '201106', external_id: '200001', datetime: '2022-12-01T15:45:00Z' };
+  assert.equal(kassa.tarlanSign(body, '12345'), '9ab70986d5b875e66fc92368029f845275a1208633eb9dda821bbabf99cac4b2');
+  const agws = new kassa.TarlanAgws({ secret: '12345' });
+  assert.ok(agws.operations().includes('cashIn'));
+  assert.throws(() => kassa.tarlanSign([], '12345'), (e) => e instanceof kassa.KassaError && e.kind === 'validation');
+});
