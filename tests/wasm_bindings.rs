@@ -103,6 +103,6 @@ fn the_catalog_lists_every_provider_with_operations_and_tables() {
         .pointer(&["tables", "errors"])
         .and_then(Json::as_array)
         .is_some());
-    let index = json::parse(&wasm::helper_index()).unwrap();
+    let index = json::parse(&wasm::class_index()).unwrap();
     assert!(index.get("agws").and_then(Json::as_array).is_some());
 }
