@@ -312,6 +312,10 @@ fn pascal_case(name: &str) -> String {
     }
 }
 
+/// Result types only helpers return (webhook bodies): rendered with the operation types so
+/// the helper declarations can name them.
+static HELPER_TYPES: [&Ty; 1] = [&crate::tarlan::acquiring::webhook::WEBHOOK];
+
 /// The whole `.d.ts`: the fixed API, then every provider's generated types and class, then
 /// `tail` (declarations of module-level functions, kept next to their Rust).
 pub fn render(providers: &[&ProviderDef], tail: &str) -> String {
@@ -326,6 +330,9 @@ pub fn render(providers: &[&ProviderDef], tail: &str) -> String {
     let mut classes = String::new();
     for p in providers {
         render_provider(&mut r, p, &mut classes);
+    }
+    for ty in HELPER_TYPES {
+        r.ty(ty, Mode::Result);
     }
     for p in providers {
         let members: String = p

@@ -1,40 +1,752 @@
-//! PLACEHOLDER: replaced by the provider's operation table (work in progress, not shipped).
+//! FiscalBox (fbox.uz, Uzbekistan) — the fiscal box HTTP API (spec/fiscalbox.md). One table
+//! declares every device endpoint of spec §1 (orders, shifts, device info, printing, the
+//! QR-wallet payments and their `*_confirm` calls, pin-pads, Scan2pay, UzQR, marking codes);
+//! the billing service is the separate small client in `billing`.
+//!
+//! Device endpoints take no credentials (spec §0.2: "Auth required: NO"); the envelope is
+//! `{data, error, is_success}` with HTTP 200 even on errors (see `envelope`).
 
 pub mod billing;
+pub mod codes;
+pub mod envelope;
 pub mod qr_flow;
 pub mod soliq;
+pub mod types;
 
-use crate::client::{Config, ProviderDef, TRANSPORT_OPTIONS};
+use crate::client::{split_url, Config, ProviderDef, TRANSPORT_OPTIONS};
+use crate::codes::Outcome;
 use crate::error::{KassaError, Result};
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{parse_query, HttpRequest, Method};
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, Operation};
-use crate::schema::Field;
+use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::schema::{Field, Ty};
+use crate::time::{self, DateTime};
+use types::*;
 
-pub static OPTIONS: [Field; 2] = TRANSPORT_OPTIONS;
+pub const PROVIDER_ID: &str = "fiscalbox";
+pub const DEFAULT_BASE_URL: &str = "https://api.fiscalbox.uz";
+/// Tashkent time (UTC+5): the zone kassa stamps `time` in unless told otherwise.
+pub const DEFAULT_TZ_OFFSET_MINUTES: i64 = 300;
+/// The device rejects a `time` more than this many minutes off its clock (error 104).
+pub const DEFAULT_MAX_TIME_SKEW_MINUTES: i64 = 5;
+
+// ---------------------------------------------------------------------------------------
+// Operation table
+
+/// After a lost answer of a receipt call, the last receipt tells whether it was registered.
+const LAST_RECEIPT_RESOLVE: Resolve = Resolve {
+    operation: "orderLast",
+    copy: &[],
+    fixed: &[],
+    duplicate_codes: &[],
+};
+
+const fn pinpad_report(name: &'static str, path: &'static str, summary: &'static str) -> Operation {
+    Operation::new(name, Method::Get, path)
+        .summary(summary)
+        .class(OpClass::Write)
+        .result(Ty::Nullable(&SLIP))
+}
+
+pub static OPERATIONS: [Operation; 39] = [
+    // Orders (§2–§5)
+    Operation::new("orderCreate", Method::Post, "/order/create/")
+        .summary("Register a fiscal receipt: sale (`order`), advance (`prepaid`) or credit; the result's `qr_url` is the Soliq receipt link")
+        .class(OpClass::Write)
+        .reference(&["uuid", "number"])
+        .resolve(LAST_RECEIPT_RESOLVE)
+        .params(&ORDER_CREATE_PARAMS)
+        .check(check_order)
+        .result(RECEIPT),
+    Operation::new("orderRefuse", Method::Post, "/order/refuse/")
+        .summary("Register a refund receipt for a sale (qr_code = the sale's qr_url)")
+        .class(OpClass::Write)
+        .reference(&["uuid", "number", "qr_code"])
+        .resolve(LAST_RECEIPT_RESOLVE)
+        .params(&ORDER_REFUSE_PARAMS)
+        .check(check_order)
+        .result(RECEIPT),
+    Operation::new("orderPrint", Method::Get, "/order/print/")
+        .summary("Print a copy of the last receipt")
+        .class(OpClass::Write)
+        .result(EMPTY),
+    Operation::new("orderLast", Method::Get, "/order/last/")
+        .summary("The last successful receipt: the stored order, the fiscal module's answer and its Soliq link (`qr_url`)")
+        .result(LAST_RECEIPT)
+        .finish(finish_order_last),
+    // Shifts (§6)
+    Operation::new("shiftOpen", Method::Get, "/zreport/open/")
+        .summary("Open the shift (Z-report)")
+        .class(OpClass::Write)
+        .params(&TIME_PARAMS)
+        .result(SHIFT_OPEN),
+    Operation::new("shiftClose", Method::Get, "/zreport/close/")
+        .summary("Close the shift (Z-report)")
+        .class(OpClass::Write)
+        .params(&TIME_PARAMS)
+        .result(Z_REPORT),
+    Operation::new("shiftClosePrinted", Method::Post, "/zreport/close/")
+        .summary("Close the shift and print the Z-report with your title, payment lines and banners (sends close_zreport: true)")
+        .class(OpClass::Write)
+        .params(&SHIFT_REPORT_PARAMS)
+        .query(&["time"])
+        .encode(encode_close_printed)
+        .result(Z_REPORT),
+    Operation::new("xReport", Method::Post, "/zreport/close/")
+        .summary("Print an X-report: the shift's totals without closing it (sends close_zreport: false)")
+        .class(OpClass::Write)
+        .params(&SHIFT_REPORT_PARAMS)
+        .query(&["time"])
+        .encode(encode_x_report)
+        .result(Z_REPORT),
+    Operation::new("shiftInfo", Method::Get, "/zreport/info/")
+        .summary("Current shift totals; with number + print: true, print an already closed Z-report")
+        .params(&SHIFT_INFO_PARAMS)
+        .result(Ty::Nullable(&Z_REPORT)),
+    // Device (§7) and printing (§8)
+    Operation::new("deviceInfo", Method::Get, "/info/")
+        .summary("Device and fiscal-module info: memory, counters, clock (`current_time`)")
+        .result(DEVICE_INFO),
+    Operation::new("printBanner", Method::Post, "/print/banner")
+        .summary("Print non-fiscal text, barcodes and QR codes")
+        .class(OpClass::Write)
+        .params(&BANNER_PARAMS)
+        .result(EMPTY),
+    Operation::new("openCashDrawer", Method::Get, "/print/open_cash_drawer")
+        .summary("Open the cash drawer")
+        .class(OpClass::Write)
+        .result(EMPTY),
+    // QR wallets (§9.1–§9.8)
+    Operation::new("click", Method::Post, "/payment/click")
+        .summary("Charge the customer's Click Pass QR code")
+        .class(OpClass::MoneyMoving)
+        .reference(&["qr_code", "amount"])
+        .params(&WALLET_PARAMS)
+        .encode(encode_wallet)
+        .result(CLICK_PAYMENT)
+        .finish(finish_outcome),
+    Operation::new("clickConfirm", Method::Post, "/payment/click_confirm")
+        .summary("Send the fiscal receipt link of a Click payment to Click")
+        .class(OpClass::Write)
+        .reference(&["payment_id"])
+        .params(&CONFIRM_PARAMS)
+        .encode(encode_confirm)
+        .result(CLICK_CONFIRM)
+        .finish(finish_outcome),
+    Operation::new("payme", Method::Post, "/payment/payme")
+        .summary("Charge the customer's Payme Go QR code")
+        .class(OpClass::MoneyMoving)
+        .reference(&["qr_code", "amount"])
+        .params(&WALLET_PARAMS)
+        .encode(encode_wallet)
+        .result(PAYME_PAYMENT)
+        .finish(finish_outcome),
+    Operation::new("paymeConfirm", Method::Post, "/payment/payme_confirm")
+        .summary("Send the fiscal receipt link of a Payme payment to Payme")
+        .class(OpClass::Write)
+        .reference(&["payment_id"])
+        .params(&PAYME_CONFIRM_PARAMS)
+        .encode(encode_payme_confirm)
+        .result(PAYME_CONFIRM)
+        .finish(finish_payme_confirm),
+    Operation::new("uzum", Method::Post, "/payment/uzum")
+        .summary("Charge the customer's Uzum FastPay QR code")
+        .class(OpClass::MoneyMoving)
+        .reference(&["qr_code", "amount"])
+        .params(&WALLET_PARAMS)
+        .encode(encode_wallet)
+        .result(UZUM_PAYMENT)
+        .finish(finish_outcome),
+    Operation::new("uzumConfirm", Method::Post, "/payment/uzum_confirm")
+        .summary("Send the fiscal receipt link of an Uzum payment to Uzum")
+        .class(OpClass::Write)
+        .reference(&["payment_id"])
+        .params(&CONFIRM_PARAMS)
+        .encode(encode_confirm)
+        .result(UZUM_PAYMENT)
+        .finish(finish_outcome),
+    Operation::new("anor", Method::Post, "/payment/anor")
+        .summary("Charge the customer's Anorbank (AnorCheck) QR code")
+        .class(OpClass::MoneyMoving)
+        .reference(&["qr_code", "amount"])
+        .params(&WALLET_PARAMS)
+        .encode(encode_wallet)
+        .result(ANOR_PAYMENT)
+        .finish(finish_outcome),
+    Operation::new("anorConfirm", Method::Post, "/payment/anor_confirm")
+        .summary("Send the fiscal receipt link of an Anorbank payment to Anorbank (by transaction_id)")
+        .class(OpClass::Write)
+        .reference(&["transaction_id"])
+        .params(&ANOR_CONFIRM_PARAMS)
+        .result(ANOR_CONFIRM)
+        .finish(finish_anor_confirm),
+    // Pin-pads (§9.9–§9.11, §6.5, Additional commands)
+    Operation::new("humo", Method::Post, "/payment/xumo")
+        .summary("Humo pin-pad (Ingenico) card payment; with request_id + is_return: true, cancel one")
+        .class(OpClass::MoneyMoving)
+        .reference(&["amount", "request_id"])
+        .params(&PINPAD_PARAMS)
+        .check(check_pinpad)
+        .result(SLIP),
+    pinpad_report("humoClose", "/payment/xumo_close", "Humo pin-pad reconciliation (closes the pin-pad shift)"),
+    pinpad_report("humoShortReport", "/payment/xumo_shortreport/", "Print the Humo pin-pad's intermediate short report"),
+    pinpad_report("humoPrintLast", "/payment/xumo/print_last", "Reprint the last Humo transaction slip"),
+    pinpad_report("humoClosePrintLast", "/payment/xumo_close/print_last", "Reprint the last Humo reconciliation"),
+    Operation::new("uzcard", Method::Post, "/payment/uzcard")
+        .summary("UzCard pin-pad (PAX A35) card payment; with request_id + is_return: true, return one")
+        .class(OpClass::MoneyMoving)
+        .reference(&["amount", "request_id"])
+        .params(&PINPAD_PARAMS)
+        .check(check_pinpad)
+        .result(SLIP),
+    pinpad_report("uzcardClose", "/payment/uzcard_close", "UzCard pin-pad reconciliation (closes the pin-pad shift)"),
+    pinpad_report("uzcardShortReport", "/payment/uzcard_shortreport/", "Print the UzCard pin-pad's intermediate short report"),
+    pinpad_report("uzcardPrintLast", "/payment/uzcard/print_last", "Reprint the last UzCard transaction slip"),
+    pinpad_report("uzcardClosePrintLast", "/payment/uzcard_close/print_last", "Reprint the last UzCard reconciliation"),
+    // Scan2pay (§9.12)
+    Operation::new("scan2pay", Method::Post, "/payment/qr_pay")
+        .summary("Create a Scan2pay payment link (http://scan2pay.uz/<uuid>) for an order")
+        .class(OpClass::Write)
+        .reference(&["order_id"])
+        .params(&SCAN2PAY_PARAMS)
+        .result(SCAN2PAY),
+    Operation::new("scan2payStatus", Method::Post, "/payment/qr_pay/status")
+        .summary("Whether the Scan2pay link of an order was paid (error 105 while it is not)")
+        .params(&SCAN2PAY_STATUS_PARAMS)
+        .result(SCAN2PAY_STATUS)
+        .finish(finish_scan2pay_status),
+    // UzQR (§9.13)
+    Operation::new("uzqrCreate", Method::Post, "/payment/one_qr/create")
+        .summary("Create a UzQR dynamic QR invoice (amount in sums, e.g. \"100.00\")")
+        .class(OpClass::MoneyMoving)
+        .reference(&["external_id"])
+        .params(&UZQR_CREATE_PARAMS)
+        .result(UZQR_INVOICE),
+    Operation::new("uzqrStatus", Method::Get, "/payment/one_qr/status")
+        .summary("UzQR invoice status: 1 in progress, 2 paid, 3 declined (long-polls up to 2 minutes: use timeoutMs ≥ 150000)")
+        .params(&UZQR_INVOICE_PARAMS)
+        .envelope(envelope::state_envelope)
+        .result(UZQR_STATUS)
+        .finish(finish_uzqr_status),
+    Operation::new("uzqrReceipt", Method::Post, "/payment/one_qr/receipt")
+        .summary("Send the fiscal receipt link of a paid UzQR invoice")
+        .class(OpClass::Write)
+        .reference(&["pay_id"])
+        .params(&UZQR_RECEIPT_PARAMS)
+        .result(EMPTY),
+    Operation::new("uzqrCancel", Method::Post, "/payment/one_qr/cancel")
+        .summary("Cancel an unpaid UzQR invoice")
+        .class(OpClass::Write)
+        .reference(&["invoice_id"])
+        .params(&UZQR_INVOICE_PARAMS)
+        .result(EMPTY),
+    Operation::new("uzqrRefund", Method::Post, "/payment/one_qr/refund")
+        .summary("Refund a paid UzQR payment, fully or partly (asynchronous: poll uzqrRefundStatus)")
+        .class(OpClass::MoneyMoving)
+        .reference(&["pay_id", "amount"])
+        .params(&UZQR_REFUND_PARAMS)
+        .result(UZQR_REFUND)
+        .finish(finish_uzqr_refund),
+    Operation::new("uzqrRefundStatus", Method::Get, "/payment/one_qr/refund/status")
+        .summary("UzQR refund status: 1 pending, 2 success, 3 failed")
+        .params(&UZQR_REFUND_STATUS_PARAMS)
+        .envelope(envelope::state_envelope)
+        .result(UZQR_REFUND)
+        .finish(finish_uzqr_refund),
+    // Marking codes (§9b)
+    Operation::new("markingValidate", Method::Post, "/okm/validation")
+        .summary("Validate marking codes (KM) before selling marked goods")
+        .params(&OKM_PARAMS)
+        .envelope(envelope::okm_envelope)
+        .result(OKM_RESULT),
+];
+
+pub static OPTIONS: [Field; 9] = [
+    Field::opt("baseUrl", Ty::Str, "The device or relay address: default https://api.fiscalbox.uz; a device on the LAN is e.g. http://192.168.1.50:8080."),
+    Field::opt("trailingSlash", Ty::Enum(&["documented", "none"]), "Paths as documented ('documented', default: `/order/create/` with a slash, `/payment/click` without) or every path without a trailing slash ('none') for devices that answer 404 to the slash."),
+    Field::opt("timeZoneOffsetMinutes", Ty::Int, "The device clock's UTC offset in minutes, used to stamp `time` when omitted (default 300 = Tashkent, UTC+5)."),
+    Field::opt("maxTimeSkewMinutes", Ty::Int, "Reject a given `time` further than this from now before sending (default 5, the device's own limit; 0 turns the check off)."),
+    Field::opt("walletAmountUnit", Ty::Enum(&["tiyin", "sum"]), "Unit the device expects for click/payme/uzum/anor `amount` (the docs conflict): 'tiyin' (default) sends the tiyin you give; 'sum' sends amount / 100 (amount must be whole sums)."),
+    Field::opt("providerCodeFormat", Ty::Enum(&["integer", "padded"]), "How extra_info.qr_payment_provider is sent: 'integer' (141, default, current docs) or 'padded' (\"0141\", older docs)."),
+    Field::opt("paymeConfirmFields", Ty::Enum(&["current", "legacy"]), "'legacy' also sends receipt_id and fiscal_sign (taken from qr_code) with paymeConfirm, as an older revision of the docs required (default 'current')."),
+    TRANSPORT_OPTIONS[0],
+    TRANSPORT_OPTIONS[1],
+];
 
 pub static PROVIDER: ProviderDef = ProviderDef {
-    id: "fiscalbox",
-    title: "FiscalBox",
+    id: PROVIDER_ID,
+    title: envelope::TITLE,
     class_name: "FiscalBox",
     options: &OPTIONS,
-    ops: &[],
+    ops: &OPERATIONS,
     configure,
     encode,
-    envelope,
-    tables: &[],
+    envelope: envelope::envelope,
+    tables: &codes::TABLES,
     helpers: &[],
     flows: &qr_flow::FLOWS,
 };
 
+// ---------------------------------------------------------------------------------------
+// Configuration
+
 fn configure(options: &Map) -> Result<Config> {
-    Config::from_options("fiscalbox", options, Some("https://api.fiscalbox.uz"))
+    let mut config = Config::from_options(PROVIDER_ID, options, Some(DEFAULT_BASE_URL))?;
+    let int_option =
+        |name: &str, default: i64, range: std::ops::RangeInclusive<i64>, rule: &str| match options
+            .get(name)
+            .and_then(Json::as_i64)
+        {
+            Some(n) if range.contains(&n) => Ok(n),
+            Some(_) => Err(KassaError::config(name, rule)),
+            None => Ok(default),
+        };
+    let offset = int_option(
+        "timeZoneOffsetMinutes",
+        DEFAULT_TZ_OFFSET_MINUTES,
+        -720..=840,
+        "must be a UTC offset in minutes between -720 and 840 (Tashkent: 300)",
+    )?;
+    let skew = int_option(
+        "maxTimeSkewMinutes",
+        DEFAULT_MAX_TIME_SKEW_MINUTES,
+        0..=1440,
+        "must be between 0 (no check) and 1440 minutes",
+    )?;
+    config
+        .settings
+        .insert("timeZoneOffsetMinutes", Json::int(offset));
+    config
+        .settings
+        .insert("maxTimeSkewMinutes", Json::int(skew));
+    for (name, default) in [
+        ("trailingSlash", "documented"),
+        ("walletAmountUnit", "tiyin"),
+        ("providerCodeFormat", "integer"),
+        ("paymeConfirmFields", "current"),
+    ] {
+        let value = options.get(name).and_then(Json::as_str).unwrap_or(default);
+        config.settings.insert(name, Json::str(value));
+    }
+    Ok(config)
 }
 
-fn encode(_: &Config, _: &Operation, _: Map, _: &BuildCtx) -> Result<HttpRequest> {
-    Err(KassaError::decode("not available yet"))
+fn setting_int(config: &Config, name: &str, default: i64) -> i64 {
+    config
+        .settings
+        .get(name)
+        .and_then(Json::as_i64)
+        .unwrap_or(default)
 }
 
-fn envelope(_: &Config, _: &Operation, _: &HttpResponse) -> Result<Json> {
-    Err(KassaError::decode("not available yet"))
+// ---------------------------------------------------------------------------------------
+// Request encoding
+
+/// The path as sent: documented spelling, or without the trailing slash (`trailingSlash: 'none'`).
+pub fn wire_path(config: &Config, path: &'static str) -> String {
+    match config.setting("trailingSlash") {
+        Some("none") if path.len() > 1 => path.trim_end_matches('/').to_string(),
+        _ => path.to_string(),
+    }
+}
+
+/// Plain JSON requests: GET params in the query, POST params as a JSON body (plus the
+/// op's `query` params, e.g. `time` of the POST Z-report). No auth header (none documented).
+fn encode(config: &Config, op: &Operation, mut params: Map, ctx: &BuildCtx) -> Result<HttpRequest> {
+    if op.params.iter().any(|f| f.name == "time") {
+        stamp_time(config, &mut params, ctx)?;
+    }
+    if let Some(Json::Object(extra)) = params.get_mut("extra_info") {
+        format_provider_code(config, extra);
+    }
+    let path = wire_path(config, op.path);
+    let parts = split_url(config, op, &path, params)?;
+    let mut headers = vec![("Accept".to_string(), "application/json".to_string())];
+    let body = match op.method {
+        Method::Get => None,
+        Method::Post | Method::Delete => {
+            headers.push((
+                "Content-Type".to_string(),
+                "application/json; charset=utf-8".to_string(),
+            ));
+            Some(Json::Object(parts.body).to_compact())
+        }
+    };
+    Ok(HttpRequest {
+        method: op.method,
+        url: parts.url,
+        headers,
+        body,
+    })
+}
+
+/// Fills `time` with the current device-local time when absent; rejects a given one that is
+/// further from now than the device accepts (±5 minutes, error 104 "Invalid time").
+fn stamp_time(config: &Config, params: &mut Map, ctx: &BuildCtx) -> Result<()> {
+    let offset = setting_int(config, "timeZoneOffsetMinutes", DEFAULT_TZ_OFFSET_MINUTES);
+    let given = params
+        .get("time")
+        .and_then(Json::as_str)
+        .map(str::to_string);
+    let Some(given) = given else {
+        let now = ctx.now_ms.ok_or_else(|| {
+            KassaError::validation(
+                "time",
+                "is required here (no clock is available to stamp it): pass the device-local time as yyyy-MM-dd HH:mm:ss",
+            )
+        })?;
+        let stamp = DateTime::from_unix_ms(now, offset).to_spaced();
+        params.insert("time", Json::str(stamp));
+        return Ok(());
+    };
+    let max_skew = setting_int(config, "maxTimeSkewMinutes", DEFAULT_MAX_TIME_SKEW_MINUTES);
+    let (Some(now), Some(parsed)) = (ctx.now_ms, time::parse_spaced(&given)) else {
+        return Ok(());
+    };
+    if max_skew == 0 {
+        return Ok(());
+    }
+    let given_utc = parsed.to_unix_seconds() - offset * 60;
+    let skew_seconds = given_utc - now.div_euclid(1000);
+    if skew_seconds.abs() > max_skew * 60 {
+        let now_local = DateTime::from_unix_ms(now, offset).to_spaced();
+        let sign = if offset < 0 { '-' } else { '+' };
+        let direction = if skew_seconds > 0 {
+            "ahead of"
+        } else {
+            "behind"
+        };
+        return Err(KassaError::validation(
+            "time",
+            format!(
+                "is {} minutes {direction} the current time ({now_local}, UTC{sign}{:02}:{:02}); FiscalBox rejects a time more than ±{max_skew} minutes off its clock (error 104 \"Invalid time\"). Leave `time` out so kassa stamps it, fix this computer's or the device's clock, or set timeZoneOffsetMinutes to the device's zone (maxTimeSkewMinutes: 0 skips this check)",
+                skew_seconds.abs() / 60,
+                offset.abs() / 60,
+                offset.abs() % 60
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Sends `qr_payment_provider` as 141 (default) or "0141" (`providerCodeFormat: 'padded'`).
+fn format_provider_code(config: &Config, extra: &mut Map) {
+    let Some(code) = extra.get("qr_payment_provider").and_then(provider_code) else {
+        return;
+    };
+    let value = match config.setting("providerCodeFormat") {
+        Some("padded") => Json::str(format!("{code:04}")),
+        _ => Json::int(code),
+    };
+    extra.insert("qr_payment_provider", value);
+}
+
+fn encode_wallet(
+    config: &Config,
+    op: &Operation,
+    mut params: Map,
+    ctx: &BuildCtx,
+) -> Result<HttpRequest> {
+    if config.setting("walletAmountUnit") == Some("sum") {
+        let tiyin = params.get("amount").and_then(Json::as_i64).unwrap_or(0);
+        if tiyin % 100 != 0 {
+            return Err(KassaError::validation(
+                "amount",
+                format!("must be whole sums (a multiple of 100 tiyin) with walletAmountUnit: 'sum', which sends the amount in sums (got {tiyin} tiyin)"),
+            ));
+        }
+        params.insert("amount", Json::int(tiyin / 100));
+    }
+    encode(config, op, params, ctx)
+}
+
+fn id_as_text(params: &mut Map, key: &str) {
+    if let Some(Json::Number(n)) = params.get(key) {
+        let text = n.literal().to_string();
+        params.insert(key, Json::str(text));
+    }
+}
+
+fn encode_confirm(
+    config: &Config,
+    op: &Operation,
+    mut params: Map,
+    ctx: &BuildCtx,
+) -> Result<HttpRequest> {
+    id_as_text(&mut params, "payment_id");
+    encode(config, op, params, ctx)
+}
+
+/// The `r` and `s` query parameters of a Soliq link.
+fn receipt_parts(url: &str) -> (Option<String>, Option<String>) {
+    let query = url.split_once('?').map(|(_, q)| q).unwrap_or("");
+    let pairs = parse_query(query.split('#').next().unwrap_or(""));
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    (get("r"), get("s"))
+}
+
+fn encode_payme_confirm(
+    config: &Config,
+    op: &Operation,
+    mut params: Map,
+    ctx: &BuildCtx,
+) -> Result<HttpRequest> {
+    if config.setting("paymeConfirmFields") == Some("legacy") {
+        let url = params
+            .get("qr_code")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string();
+        let (r, s) = receipt_parts(&url);
+        for (key, value) in [("receipt_id", r), ("fiscal_sign", s)] {
+            if params.contains_key(key) {
+                continue;
+            }
+            let value = value.ok_or_else(|| {
+                KassaError::validation(
+                    key,
+                    "is required with paymeConfirmFields: 'legacy' and qr_code has no `r`/`s` parameter to take it from",
+                )
+            })?;
+            params.insert(key, Json::str(value));
+        }
+    }
+    encode_confirm(config, op, params, ctx)
+}
+
+fn encode_zreport(
+    close: bool,
+    config: &Config,
+    op: &Operation,
+    mut params: Map,
+    ctx: &BuildCtx,
+) -> Result<HttpRequest> {
+    let mut body = Map::new();
+    body.insert("close_zreport", Json::Bool(close));
+    for (k, v) in params.iter() {
+        body.insert(k.clone(), v.clone());
+    }
+    params = body;
+    encode(config, op, params, ctx)
+}
+
+fn encode_close_printed(
+    config: &Config,
+    op: &Operation,
+    params: Map,
+    ctx: &BuildCtx,
+) -> Result<HttpRequest> {
+    encode_zreport(true, config, op, params, ctx)
+}
+
+fn encode_x_report(
+    config: &Config,
+    op: &Operation,
+    params: Map,
+    ctx: &BuildCtx,
+) -> Result<HttpRequest> {
+    encode_zreport(false, config, op, params, ctx)
+}
+
+// ---------------------------------------------------------------------------------------
+// Cross-field rules
+
+fn check_order(params: &Map, _config: &Config) -> Result<()> {
+    let extra = params.get("extra_info").and_then(Json::as_object);
+    if params.get("card_type").and_then(Json::as_i64) == Some(3)
+        && extra.and_then(|e| e.get("card_number")).is_none()
+    {
+        return Err(KassaError::validation(
+            "extra_info.card_number",
+            "is required with card_type 3 (social card): the card's first 4 and last 4 digits, e.g. 1234********1234",
+        ));
+    }
+    if let Some(extra) = extra {
+        let has_provider = extra.contains_key("qr_payment_provider");
+        let has_id = extra.contains_key("qr_payment_id");
+        if has_provider != has_id {
+            let missing = if has_provider {
+                "qr_payment_id"
+            } else {
+                "qr_payment_provider"
+            };
+            return Err(KassaError::validation(
+                format!("extra_info.{missing}"),
+                "is required together with the other QR-wallet field: a wallet payment needs both qr_payment_id (the payment's payment_id) and qr_payment_provider (141 Payme, 64 Click, 161 Uzum, 187 Anor)",
+            ));
+        }
+    }
+    let cash = params
+        .get("received_cash")
+        .and_then(Json::as_i64)
+        .unwrap_or(0);
+    let change = params.get("change").and_then(Json::as_i64).unwrap_or(0);
+    if change > cash {
+        return Err(KassaError::validation(
+            "change",
+            format!("must not exceed received_cash ({change} > {cash} tiyin): change is given back from the cash received"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_pinpad(params: &Map, _config: &Config) -> Result<()> {
+    let is_return = params.get("is_return").and_then(Json::as_bool) == Some(true);
+    match (is_return, params.contains_key("request_id")) {
+        (true, false) => Err(KassaError::validation(
+            "request_id",
+            "is required with is_return: true: the RRN (`ppt_id`) of the transaction to cancel",
+        )),
+        (false, true) => Err(KassaError::validation(
+            "is_return",
+            "must be true when request_id is given (request_id names the transaction to cancel/return; leave it out to pay)",
+        )),
+        _ => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Result hooks
+
+fn outcome_json(outcome: Option<Outcome>) -> Json {
+    outcome.map(|o| Json::str(o.as_str())).unwrap_or(Json::Null)
+}
+
+/// Reads a provider status word: `successfully`/`SUCCESS`/`success` → success; failed,
+/// error, cancelled, declined, rejected → failed; anything else → pending.
+pub fn status_word_outcome(status: &str) -> Outcome {
+    let s = status.trim().to_ascii_lowercase();
+    if matches!(
+        s.as_str(),
+        "successfully" | "success" | "paid" | "confirmed" | "completed" | "ok"
+    ) {
+        Outcome::Success
+    } else if ["fail", "error", "cancel", "declin", "reject", "expired"]
+        .iter()
+        .any(|w| s.contains(w))
+    {
+        Outcome::Failed
+    } else {
+        Outcome::Pending
+    }
+}
+
+/// The outcome of a wallet payment or confirmation: `payment_status` (Uzum) when it is text,
+/// else `status`, else `status_code` (0 = success); null when none is given.
+pub fn wallet_outcome(data: &Map) -> Option<Outcome> {
+    if let Some(status) = data.get("payment_status").and_then(Json::as_str) {
+        return Some(status_word_outcome(status));
+    }
+    if let Some(status) = data.get("status").and_then(Json::as_str) {
+        return Some(status_word_outcome(status));
+    }
+    match data.get("status_code").and_then(Json::as_i64) {
+        Some(0) => Some(Outcome::Success),
+        Some(_) => Some(Outcome::Failed),
+        None => None,
+    }
+}
+
+fn finish_outcome(result: &mut Json, _config: &Config) -> Result<()> {
+    if let Some(map) = result.as_object_mut() {
+        let outcome = wallet_outcome(map);
+        map.insert("outcome", outcome_json(outcome));
+    }
+    Ok(())
+}
+
+fn is_zero_or_null(value: Option<&Json>) -> bool {
+    match value {
+        None | Some(Json::Null) => true,
+        Some(Json::Number(n)) => n.as_i64() == Some(0),
+        Some(Json::String(s)) => s.trim().is_empty() || s.trim() == "0",
+        Some(_) => false,
+    }
+}
+
+fn finish_payme_confirm(result: &mut Json, _config: &Config) -> Result<()> {
+    if let Some(map) = result.as_object_mut() {
+        let ok = is_zero_or_null(map.get("error"));
+        let outcome = if ok {
+            Outcome::Success
+        } else {
+            Outcome::Failed
+        };
+        map.insert("outcome", Json::str(outcome.as_str()));
+    }
+    Ok(())
+}
+
+fn finish_anor_confirm(result: &mut Json, _config: &Config) -> Result<()> {
+    if let Some(map) = result.as_object_mut() {
+        let ok = is_zero_or_null(map.get("error_code"));
+        let outcome = if ok {
+            Outcome::Success
+        } else {
+            Outcome::Failed
+        };
+        map.insert("outcome", Json::str(outcome.as_str()));
+    }
+    Ok(())
+}
+
+fn finish_scan2pay_status(result: &mut Json, _config: &Config) -> Result<()> {
+    if let Some(map) = result.as_object_mut() {
+        let inner = map
+            .get("data")
+            .and_then(|d| d.get("status"))
+            .and_then(Json::as_str)
+            .map(status_word_outcome);
+        let outer = map
+            .get("status")
+            .and_then(Json::as_str)
+            .map(status_word_outcome);
+        let outcome = match (inner, outer) {
+            (Some(o), _) => Some(o),
+            (None, Some(Outcome::Failed)) => Some(Outcome::Failed),
+            (None, Some(_)) => Some(Outcome::Pending),
+            (None, None) => None,
+        };
+        map.insert("outcome", outcome_json(outcome));
+    }
+    Ok(())
+}
+
+fn finish_status_table(result: &mut Json, table: &crate::codes::CodeTable) {
+    if let Some(map) = result.as_object_mut() {
+        let entry = map
+            .get("status")
+            .and_then(Json::as_i64)
+            .and_then(|s| table.find_int(s));
+        let outcome = entry.map(|e| e.outcome.unwrap_or(Outcome::Pending));
+        map.insert("outcome", outcome_json(outcome.or(Some(Outcome::Pending))));
+        let meaning = entry
+            .map(|e| e.meaning)
+            .unwrap_or("a status not in the published table (treated as pending)");
+        map.insert("status_meaning", Json::str(meaning));
+    }
+}
+
+fn finish_uzqr_status(result: &mut Json, _config: &Config) -> Result<()> {
+    finish_status_table(result, &codes::UZQR_STATUSES);
+    Ok(())
+}
+
+fn finish_uzqr_refund(result: &mut Json, _config: &Config) -> Result<()> {
+    finish_status_table(result, &codes::UZQR_REFUND_STATUSES);
+    Ok(())
+}
+
+fn finish_order_last(result: &mut Json, _config: &Config) -> Result<()> {
+    let non_empty = |v: Option<&Json>| {
+        v.and_then(Json::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+    };
+    let link = non_empty(result.pointer(&["result", "QRCodeURL"]))
+        .or_else(|| non_empty(result.pointer(&["order", "result_url"])));
+    if let Some(map) = result.as_object_mut() {
+        map.insert("qr_url", link.map(Json::String).unwrap_or(Json::Null));
+    }
+    Ok(())
 }

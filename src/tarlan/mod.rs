@@ -47,17 +47,47 @@ pub fn encode_signed(
     header: SignatureHeader,
     get_signing: GetSigning,
 ) -> Result<HttpRequest> {
+    encode_signed_with(
+        config,
+        op,
+        path,
+        params,
+        header,
+        get_signing,
+        sign::Escaping::Go,
+    )
+}
+
+/// `encode_signed` with a chosen string escaping (acquiring `signatureEscaping`): the body
+/// sent and the text signed are both written in that escaping, so they still agree.
+pub fn encode_signed_with(
+    config: &Config,
+    op: &Operation,
+    path: &str,
+    params: Map,
+    header: SignatureHeader,
+    get_signing: GetSigning,
+    escaping: sign::Escaping,
+) -> Result<HttpRequest> {
     let secret = config.signing_secret()?;
     let parts = split_url(config, op, path, params)?;
     let mut headers = Vec::new();
     let (signature, body) = match op.method {
         Method::Get => {
             let signed = match get_signing {
-                GetSigning::Query => Json::Object(sign::signable(&parts.query)).to_canonical(),
+                GetSigning::Query => {
+                    escaping.apply(&Json::Object(sign::signable(&parts.query)).to_canonical())
+                }
                 GetSigning::EmptyObject => "{}".to_string(),
             };
             headers.push(("Accept".to_string(), "application/json".to_string()));
             (sign::sign_canonical(&signed, secret), None)
+        }
+        Method::Post | Method::Delete if escaping != sign::Escaping::Go => {
+            let text = escaping.apply(&Json::Object(parts.body.clone()).to_canonical());
+            headers.push(("Content-Type".to_string(), "application/json".to_string()));
+            let signed = sign::signable_text(&parts.body, escaping);
+            (sign::sign_canonical(&signed, secret), Some(text))
         }
         Method::Post | Method::Delete => {
             let text = Json::Object(parts.body.clone()).to_canonical();

@@ -31,3 +31,38 @@ test('a page importing the browser entry signs the cash-in example', async () =>
   assert.equal(result.request.headers['X-Signature'], '06db6a7291b1503767ecedfe73dae0699474f58fea091c602a4d7afd696fb528');
   await page.close();
 });
+
+test('the browser entry calls the emulator cross-origin: pay until final, and 1014 on a wrong secret', async () => {
+  const { startEmulator, DEFAULT_CREDENTIALS } = await import('kassa/emulator');
+  const emulator = await startEmulator({ timing: { pendingPolls: 1, callbackAttempts: 1 } });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${server.url}/tests/browser/call.html`);
+    await page.waitForFunction(() => window.kassa, null, { timeout: 15000 });
+    const externalId = `browser-${Date.now()}`;
+    const outcome = await page.evaluate(async ({ baseUrl, credentials, externalId }) => {
+      const { TarlanAgws, KassaError } = window.kassa;
+      const agws = new TarlanAgws({ baseUrl, ...credentials });
+      const account = await agws.check({ username: '989898', service_code: '201106' });
+      const payment = await agws.payUntilFinal(
+        { username: '989898', amount: '250.75', service_code: '201106', external_id: externalId },
+        { pollIntervalMs: 20, maxPollIntervalMs: 50, deadlineMs: 5000 },
+      );
+      let wrong = null;
+      try {
+        await new TarlanAgws({ baseUrl, ...credentials, secret: 'wrong' }).check({ username: '989898', service_code: '201106' });
+      } catch (e) {
+        wrong = { isKassa: e instanceof KassaError, kind: e.kind, code: e.code, httpStatus: e.httpStatus };
+      }
+      return { accountStatus: account.account_status, outcome: payment.outcome, status: payment.data.status_code, wrong };
+    }, { baseUrl: emulator.baseUrls.agws, credentials: DEFAULT_CREDENTIALS.agws, externalId });
+    assert.deepEqual(outcome, {
+      accountStatus: 1, outcome: 'success', status: '2', wrong: { isKassa: true, kind: 'signature', code: 1014, httpStatus: 400 },
+    });
+    assert.equal(emulator.ledger.agws.payments[externalId].status, '2');
+    assert.equal(emulator.ledger.agws.payments[externalId].performed, 1);
+  } finally {
+    await page.close();
+    await emulator.close();
+  }
+});

@@ -1,40 +1,873 @@
-//! PLACEHOLDER: replaced by the provider's operation table (work in progress, not shipped).
+//! Tarlan acquiring — the payment gateway on prapi (spec/tarlan-acquiring.md). One table
+//! declares every operation; signing (`Authorization: Bearer`), the envelope and the error
+//! mapping are the shared Tarlan plumbing (`super::encode_signed_with`, `parse_envelope`).
 
-use crate::client::{Config, ProviderDef, TRANSPORT_OPTIONS};
-use crate::error::{KassaError, Result};
-use crate::http::{HttpRequest, HttpResponse};
+pub mod codes;
+pub mod webhook;
+
+use super::sign::{self, Escaping};
+use super::{encode_signed_with, parse_envelope, GetSigning, SignatureHeader};
+use crate::client::{validate_base_url, Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
+use crate::codes::CodeTable;
+use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
+use crate::http::{decode_component, HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, Operation};
-use crate::schema::Field;
+use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::schema::{self, Check, Extra, Field, Ty};
 
-pub static OPTIONS: [Field; 2] = TRANSPORT_OPTIONS;
+pub const PROVIDER_ID: &str = "acquiring";
+const TITLE: &str = "Tarlan acquiring";
+pub const PRODUCTION_URL: &str = "https://prapi.tarlanpayments.kz";
+pub const SANDBOX_URL: &str = "https://sandboxapi.tarlanpayments.kz";
+
+// ---------------------------------------------------------------------------------------
+// Shared field definitions
+
+const AMOUNT_KZT: Ty = Ty::Money { scale: 2 };
+
+/// Bank codes are strings in every example; a number is accepted too.
+const TEXT_OR_NUMBER: Ty = Ty::OneOf(&[Ty::Str, Ty::Num]);
+
+const STATUS_CODES: &[&str] = &[
+    "new",
+    "processed",
+    "threeds_waiting",
+    "threeds_received",
+    "failed",
+    "refund",
+    "canceled",
+    "retry",
+    "success",
+    "holded",
+    "refund_waiting",
+    "authorized",
+    "error",
+];
+
+const TYPE_CODES: &[&str] = &[
+    "in",
+    "out",
+    "one_click_pay_in",
+    "one_click_pay_out",
+    "refund",
+    "google_pay",
+    "apple_pay",
+    "card_link",
+    "two_stage_pay_in",
+];
+
+static HTTP_URL: Check = Check {
+    rule: "must be an absolute http(s) URL",
+    test: |v| {
+        v.as_str()
+            .is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"))
+    },
+};
+
+static MAX_50_CHARS: Check = Check {
+    rule: "must be at most 50 characters (the documented limit)",
+    test: |v| v.as_str().is_some_and(|s| s.chars().count() <= 50),
+};
+
+const MERCHANT_ID: Field = Field::req(
+    "merchant_id",
+    Ty::Int,
+    "Merchant id assigned by Tarlan (client option `merchantId`).",
+);
+const PROJECT_ID: Field = Field::req(
+    "project_id",
+    Ty::Int,
+    "Project id assigned by Tarlan (client option `projectId`).",
+);
+const AMOUNT: Field = Field::req(
+    "amount",
+    AMOUNT_KZT,
+    "Amount in KZT: a number or decimal string with at most 2 decimals, sent as a JSON number.",
+);
+const PROJECT_REFERENCE_ID: Field = Field::req(
+    "project_reference_id",
+    Ty::Str,
+    "Merchant order number, unique per transaction (a repeat is refused with 5000).",
+);
+const DESCRIPTION: Field = Field::req(
+    "description",
+    Ty::Str,
+    "Payment description (at most 50 characters).",
+)
+.check(&MAX_50_CHARS);
+const CALLBACK_URL: Field = Field::opt(
+    "callback_url",
+    Ty::Str,
+    "Where the gateway POSTs the Payment Status webhook (see `verifyWebhook`).",
+)
+.check(&HTTP_URL);
+const SUCCESS_REDIRECT_URL: Field = Field::req(
+    "success_redirect_url",
+    Ty::Str,
+    "Page the customer returns to after a successful payment.",
+)
+.check(&HTTP_URL);
+const FAILURE_REDIRECT_URL_FILLED: Field = Field::req(
+    "failure_redirect_url",
+    Ty::Str,
+    "Page after an unsuccessful payment; marked required but documented to fall back to success_redirect_url, so kassa sends success_redirect_url when omitted.",
+)
+.check(&HTTP_URL)
+.sdk_default();
+const FAILURE_REDIRECT_URL_OPT: Field = Field::opt(
+    "failure_redirect_url",
+    Ty::Str,
+    "Page after an unsuccessful pay-out (optional here).",
+)
+.check(&HTTP_URL);
+const CONFIRM_URL: Field = Field::opt(
+    "confirm_url",
+    Ty::Str,
+    "Merchant URL the gateway asks whether the order may still be paid (answer with `confirmReply`).",
+)
+.check(&HTTP_URL);
+const SHIPMENT: Field = Field::opt("shipment", Ty::Str, "Shipping address.");
+const ADDITIONAL_DATA: Field = Field::opt(
+    "additional_data",
+    Ty::AnyObject,
+    "Free-form merchant data, echoed back in the webhook and status; sent but never signed.",
+);
+const PROJECT_ORDER_ID: Field = Field::opt(
+    "project_order_id",
+    Ty::Str,
+    "Order id on the project side (documented on the Russian pay-out page only; sent by the WooCommerce plugin).",
+);
+
+const FORM_FIELDS: [Field; 13] = [
+    AMOUNT,
+    Field::opt("project_client_id", Ty::Str, "Merchant-side client id: lets the customer save the card; later payments with the same id offer it (without 3DS)."),
+    CALLBACK_URL,
+    SUCCESS_REDIRECT_URL,
+    FAILURE_REDIRECT_URL_FILLED,
+    MERCHANT_ID,
+    PROJECT_ID,
+    PROJECT_REFERENCE_ID,
+    SHIPMENT,
+    CONFIRM_URL,
+    DESCRIPTION,
+    ADDITIONAL_DATA,
+    PROJECT_ORDER_ID,
+];
+
+const PAY_OUT_FORM_FIELDS: [Field; 13] = [
+    AMOUNT,
+    Field::opt(
+        "project_client_id",
+        Ty::Str,
+        "Merchant-side client id: lets the customer save the destination card for later pay-outs.",
+    ),
+    CALLBACK_URL,
+    FAILURE_REDIRECT_URL_OPT,
+    MERCHANT_ID,
+    PROJECT_ID,
+    PROJECT_REFERENCE_ID,
+    SUCCESS_REDIRECT_URL,
+    SHIPMENT,
+    CONFIRM_URL,
+    DESCRIPTION,
+    ADDITIONAL_DATA,
+    PROJECT_ORDER_ID,
+];
+
+// ---------------------------------------------------------------------------------------
+// Result types
+
+const OUTCOME: Field = Field::computed(
+    "outcome",
+    Ty::Enum(&["success", "pending", "failed"]),
+    "Where the payment stands: 'success' (success), 'failed' (failed, refund, canceled, error), 'pending' (every other status, including unknown ones).",
+);
+
+const OUTCOME_OR_NULL: Field = Field::computed(
+    "outcome",
+    Ty::Nullable(&Ty::Enum(&["success", "pending", "failed"])),
+    "Outcome of `transaction_status_code` when the answer has one, else null.",
+);
+
+pub const PAYMENT_PAGE: Ty = Ty::Named(
+    "AcquiringPaymentPage",
+    &[
+        Field::req("url", Ty::Str, "The hosted payment page (the `result` string, unchanged): redirect the customer to it."),
+        Field::req("transaction_id", Ty::Nullable(&Ty::Int), "Gateway transaction id parsed from the URL (needed for refund and charge); null if the URL has none."),
+        Field::req("hash", Ty::Nullable(&Ty::Str), "The page's `hash` query value (a bcrypt string; `$` kept intact)."),
+    ],
+);
+
+const ONE_CLICK_RESULT: Ty = Ty::Named(
+    "AcquiringOneClickResult",
+    &[
+        Field::req("transaction_id", Ty::Int, "Gateway transaction id."),
+        Field::req(
+            "transaction_status_code",
+            Ty::Enum(STATUS_CODES),
+            "Transaction status (see `transactionStatuses`).",
+        ),
+        Field::opt("bank_code", TEXT_OR_NUMBER, "Bank answer code."),
+        Field::opt("bank_message", Ty::Str, "Bank answer text."),
+        OUTCOME,
+    ],
+);
+
+const TRANSACTION_RESULT: Ty = Ty::Named(
+    "AcquiringTransactionResult",
+    &[
+        Field::opt(
+            "result",
+            Ty::Str,
+            "The answer's `result` when it is a plain string.",
+        ),
+        Field::opt("transaction_id", Ty::Int, "Gateway transaction id."),
+        Field::opt(
+            "transaction_status_code",
+            Ty::OneOf(&[Ty::Enum(STATUS_CODES), Ty::Int]),
+            "Transaction status (see `transactionStatuses`).",
+        ),
+        Field::opt("bank_code", TEXT_OR_NUMBER, "Bank answer code."),
+        Field::opt("bank_message", Ty::Str, "Bank answer text."),
+        OUTCOME_OR_NULL,
+    ],
+);
+
+const REFUND_RESULT: Ty = Ty::Named(
+    "AcquiringRefund",
+    &[
+        Field::opt(
+            "result",
+            Ty::Str,
+            "The current English docs' shape: `result` is the string \"success\".",
+        ),
+        Field::opt(
+            "transaction_id",
+            Ty::Int,
+            "The older/Kazakh docs' shape: the transaction id.",
+        ),
+        Field::opt(
+            "transaction_status_code",
+            Ty::OneOf(&[Ty::Str, Ty::Int]),
+            "The older/Kazakh docs' shape: a status (printed as the number 999).",
+        ),
+    ],
+);
+
+const CODE_NAME_STATUS: Ty = Ty::Named(
+    "AcquiringTransactionStatus",
+    &[
+        Field::req(
+            "code",
+            Ty::Enum(STATUS_CODES),
+            "Status code (see `transactionStatuses`).",
+        ),
+        Field::opt("name", Ty::Str, "Localized (Russian) status name."),
+    ],
+);
+
+const CODE_NAME_TYPE: Ty = Ty::Named(
+    "AcquiringTransactionType",
+    &[
+        Field::req(
+            "code",
+            Ty::Enum(TYPE_CODES),
+            "Type code (see `transactionTypes`).",
+        ),
+        Field::opt("name", Ty::Str, "Localized (Russian) type name."),
+    ],
+);
+
+const TRANSACTION: Ty = Ty::Named(
+    "AcquiringTransaction",
+    &[
+        Field::req("id", Ty::Int, "Gateway transaction id."),
+        Field::opt("amount", AMOUNT_KZT, "Amount, KZT."),
+        Field::opt("description", Ty::Str, "Payment description."),
+        Field::opt("user_phone", Ty::Str, "Customer phone."),
+        Field::opt("user_email", Ty::Str, "Customer e-mail."),
+        Field::opt(
+            "card_token",
+            Ty::Str,
+            "Saved-card token (use it for `oneClickPayIn`).",
+        ),
+        Field::opt(
+            "masked_pan",
+            Ty::Str,
+            "Masked card number, e.g. 0000-00XXXXXX-0000.",
+        ),
+        Field::opt("bank_code", TEXT_OR_NUMBER, "Bank answer code."),
+        Field::opt("bank_message", Ty::Str, "Bank answer text."),
+        Field::opt(
+            "additional_data",
+            Ty::Nullable(&Ty::AnyObject),
+            "The additional_data sent at creation.",
+        ),
+        Field::req(
+            "transaction_status",
+            CODE_NAME_STATUS,
+            "Transaction status.",
+        ),
+        Field::opt("bank_reference_id", Ty::Str, "Bank reference."),
+        Field::opt(
+            "created_at",
+            Ty::Str,
+            "Creation time, RFC 3339 with fractional seconds.",
+        ),
+        Field::opt("transaction_type", CODE_NAME_TYPE, "Transaction type."),
+        Field::opt(
+            "refunds",
+            Ty::Nullable(&Ty::Array(&Ty::Named(
+                "AcquiringRefundEntry",
+                &[
+                    Field::opt("amount", AMOUNT_KZT, "Refunded amount, KZT."),
+                    Field::opt("date", Ty::Str, "Refund time."),
+                ],
+            ))),
+            "Refunds of this transaction.",
+        ),
+        OUTCOME,
+    ],
+);
+
+// ---------------------------------------------------------------------------------------
+// Operation table
+
+/// A repeated form/one-click create answers 5000 for an existing project_reference_id: the
+/// state is then read with `status` of the matching transaction type.
+const fn status_resolve(fixed: &'static [(&'static str, &'static str)]) -> Resolve {
+    Resolve {
+        operation: "status",
+        copy: &[
+            ("project_reference_id", "project_reference_id"),
+            ("merchant_id", "merchant_id"),
+            ("project_id", "project_id"),
+        ],
+        fixed,
+        duplicate_codes: &[codes::DUPLICATE],
+    }
+}
+
+const IDS: &[&str] = &["merchant_id", "project_id"];
+
+const fn form_op(
+    name: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    type_code: &'static [(&'static str, &'static str)],
+    fields: &'static [Field],
+) -> Operation {
+    Operation::new(name, Method::Post, path)
+        .summary(summary)
+        .class(OpClass::IdempotentWrite)
+        .reference(&["project_reference_id"])
+        .resolve(status_resolve(type_code))
+        .params(fields)
+        .from_options(IDS)
+        .prefill(prefill_failure_redirect)
+        .envelope(payment_page_envelope)
+        .result(PAYMENT_PAGE)
+}
+
+pub static OPERATIONS: [Operation; 14] = [
+    form_op(
+        "payIn",
+        "/transaction/api/v1/transaction/primal/pay-in",
+        "Pay-in via the hosted form: returns the payment page URL to redirect the customer to",
+        &[("type", "in")],
+        &FORM_FIELDS,
+    ),
+    // failure_redirect_url is optional on pay-out: nothing is filled in.
+    Operation {
+        prefill: None,
+        ..form_op(
+            "payOut",
+            "/transaction/api/v1/transaction/primal/pay-out",
+            "Pay-out via the hosted form: the customer enters the destination card on the page",
+            &[("type", "out")],
+            &PAY_OUT_FORM_FIELDS,
+        )
+    },
+    Operation::new("cardLink", Method::Post, "/transaction/api/v1/transaction/primal/card-link")
+        .summary("Card link: a KZT 10 payment (refunded afterwards) that saves the customer's card")
+        .class(OpClass::Write)
+        .params(&[
+            PROJECT_ID,
+            MERCHANT_ID,
+            Field::req("project_client_id", Ty::Str, "Merchant-side client id the card is bound to."),
+            SUCCESS_REDIRECT_URL,
+            FAILURE_REDIRECT_URL_FILLED,
+            DESCRIPTION,
+            ADDITIONAL_DATA,
+            CALLBACK_URL,
+        ])
+        .from_options(IDS)
+        .prefill(prefill_failure_redirect)
+        .envelope(payment_page_envelope)
+        .result(PAYMENT_PAGE),
+    form_op(
+        "applePay",
+        "/transaction/api/v1/transaction/primal/apple-pay",
+        "Pay-in with Apple Pay via the hosted form (iOS only)",
+        &[("type", "apple_pay")],
+        &FORM_FIELDS,
+    ),
+    form_op(
+        "googlePay",
+        "/transaction/api/v1/transaction/primal/google-pay",
+        "Pay-in with Google Pay via the hosted form (Google Chrome only)",
+        &[("type", "google_pay")],
+        &FORM_FIELDS,
+    ),
+    Operation::new("oneClickPayIn", Method::Post, "/transaction/api/v1/system/one-click/pay-in")
+        .summary("One-click pay-in: debit a saved card (card_token) without the form and without 3DS")
+        .class(OpClass::MoneyMoving)
+        .reference(&["project_reference_id"])
+        .resolve(status_resolve(&[("type", "one_click_pay_in")]))
+        .params(&[
+            AMOUNT,
+            CALLBACK_URL,
+            Field::req("card_token", Ty::Str, "Saved-card token from the webhook, `cards` or `status`."),
+            DESCRIPTION,
+            MERCHANT_ID,
+            Field::req("project_client_id", Ty::Str, "Owner of the saved card."),
+            PROJECT_ID,
+            PROJECT_REFERENCE_ID,
+            ADDITIONAL_DATA,
+        ])
+        .from_options(IDS)
+        .result(ONE_CLICK_RESULT)
+        .finish(finish_one_click),
+    Operation::new("payOutDirect", Method::Post, "/transaction/api/v1/system/pay-out")
+        .summary("Pay-out without the form (Russian docs only; table incomplete: undocumented fields pass through)")
+        .class(OpClass::MoneyMoving)
+        .reference(&["project_reference_id"])
+        .resolve(status_resolve(&[("type", "out")]))
+        .params(&[
+            AMOUNT,
+            CALLBACK_URL,
+            DESCRIPTION,
+            PROJECT_ORDER_ID,
+            MERCHANT_ID,
+            PROJECT_ID,
+            PROJECT_REFERENCE_ID,
+            Field::opt("project_client_id", Ty::Str, "Owner of the saved card (presumed; not in the visible table)."),
+            Field::opt("card_token", Ty::Str, "Saved-card token of the destination card (presumed; not in the visible table)."),
+            ADDITIONAL_DATA,
+        ])
+        .extra(Extra::PassThrough)
+        .prefill(drop_empty_strings)
+        .from_options(IDS)
+        .envelope(object_envelope)
+        .result(TRANSACTION_RESULT)
+        .finish(finish_transaction_result),
+    Operation::new("payOutByPhone", Method::Post, "/transaction/api/v1/primal/payout/phone")
+        .summary("Pay-out to a mobile number (Russian docs only; table incomplete: undocumented fields pass through)")
+        .class(OpClass::MoneyMoving)
+        .reference(&["project_reference_id"])
+        .resolve(status_resolve(&[("type", "out")]))
+        .params(&[
+            Field::req("phone_number", Ty::Str, "Mobile number to pay out to."),
+            AMOUNT,
+            CALLBACK_URL,
+            DESCRIPTION,
+            MERCHANT_ID,
+            PROJECT_ID,
+            PROJECT_REFERENCE_ID,
+            Field::opt("project_client_id", Ty::Str, "Merchant-side client id."),
+            ADDITIONAL_DATA,
+        ])
+        .extra(Extra::PassThrough)
+        .prefill(drop_empty_strings)
+        .from_options(IDS)
+        .envelope(object_envelope)
+        .result(TRANSACTION_RESULT)
+        .finish(finish_transaction_result),
+    Operation::new("charge", Method::Post, "/transaction/api/v1/system/two-stage/charge")
+        .summary("Two-stage payment: debit (fully or partly) an authorized transaction (Russian docs only)")
+        .class(OpClass::MoneyMoving)
+        .reference(&["transaction_id"])
+        .params(&[
+            Field::req("transaction_id", Ty::Int, "The authorized transaction to debit."),
+            AMOUNT,
+            Field::opt("merchant_id", Ty::Int, "Merchant id (sent when the client has `merchantId`; one archived copy lists it)."),
+            Field::opt("project_id", Ty::Int, "Project id (sent when the client has `projectId`; one archived copy lists it)."),
+            Field::opt("description", Ty::Str, "Description."),
+        ])
+        .from_options(IDS)
+        .envelope(object_envelope)
+        .result(TRANSACTION_RESULT)
+        .finish(finish_transaction_result),
+    Operation::new("status", Method::Get, "/transaction/api/v1/system/transaction/status")
+        .summary("Verification of transaction status by project_reference_id and type")
+        .reference(&["project_reference_id"])
+        .params(&[
+            MERCHANT_ID,
+            PROJECT_ID,
+            Field::req("project_reference_id", Ty::Str, "Merchant order number."),
+            Field::req("type", Ty::Str, "Transaction type code, e.g. `in`, `out` (see `transactionTypes`)."),
+        ])
+        .from_options(IDS)
+        .result(TRANSACTION)
+        .finish(finish_status),
+    Operation::new("cards", Method::Get, "/transaction/api/v1/system/client/cards")
+        .summary("Receiving the list of a client's saved cards")
+        .params(&[
+            MERCHANT_ID,
+            PROJECT_ID,
+            Field::req("project_client_id", Ty::Str, "Merchant-side client id."),
+        ])
+        .from_options(IDS)
+        .result(Ty::Array(&Ty::Named(
+            "AcquiringCard",
+            &[
+                Field::req("card_token", Ty::Str, "Saved-card token (use it for `oneClickPayIn` and `deleteCard`)."),
+                Field::req("masked_pan", Ty::Str, "Masked card number."),
+            ],
+        ))),
+    Operation::new("deleteCard", Method::Delete, "/card/api/v1/system/client/card/pay-in")
+        .summary("Removal of a linked card (DELETE with a JSON body); give card_token, or encrypted_card_id as the curl example does")
+        .class(OpClass::Write)
+        .params(&[
+            PROJECT_ID,
+            Field::opt("card_token", Ty::Str, "Card token (the documented table's field; give this or encrypted_card_id)."),
+            Field::opt("encrypted_card_id", Ty::Str, "The curl example's field name for the same token (give this or card_token)."),
+            MERCHANT_ID,
+        ])
+        .from_options(IDS)
+        .check(check_one_card_field)
+        .result(Ty::OneOf(&[Ty::Str, Ty::AnyObject])),
+    Operation::new("refund", Method::Post, "/refund/api/v1/system/refund/partial")
+        .summary("Refund (partial or full) of a successful transaction")
+        .class(OpClass::MoneyMoving)
+        .reference(&["transaction_id"])
+        .params(&[
+            Field::req("amount", AMOUNT_KZT, "Amount to refund, KZT (documented as Integer; fractions up to 2 decimals are sent as numbers)."),
+            Field::req("transaction_id", Ty::Int, "Gateway transaction id (from the payment page URL, the webhook or `status` id)."),
+        ])
+        .envelope(object_envelope)
+        .result(REFUND_RESULT),
+    Operation::new("upperFee", Method::Get, "/commission/api/v1/system/project/upper/commission")
+        .summary("Upper fee calculation: the customer-paid commission for an amount and transaction type")
+        .params(&[
+            MERCHANT_ID,
+            PROJECT_ID,
+            Field::req("transaction_amount", AMOUNT_KZT, "Amount, KZT (sent without trailing zeros: 1000.00 is sent and signed as 1000)."),
+            Field::req("transaction_type_code", Ty::Str, "Transaction type code, e.g. `in` (see `transactionTypes`)."),
+        ])
+        .from_options(IDS)
+        .result(Ty::Named(
+            "AcquiringUpperFee",
+            &[Field::req("total_commission_amount", AMOUNT_KZT, "The commission, KZT.")],
+        )),
+];
+
+pub static TABLES: [&CodeTable; 3] = [
+    &codes::ERRORS,
+    &codes::TRANSACTION_TYPES,
+    &codes::TRANSACTION_STATUSES,
+];
+
+pub static OPTIONS: [Field; 10] = [
+    Field::req("secret", Ty::Str, "The project secret issued by Tarlan; used only to sign, never sent."),
+    Field::opt("merchantId", Ty::Int, "Merchant id, merged into every request as `merchant_id`."),
+    Field::opt("projectId", Ty::Int, "Project id, merged into every request as `project_id`."),
+    Field::opt("environment", Ty::Enum(&["production", "sandbox"]), "'production' (default, https://prapi.tarlanpayments.kz) or 'sandbox' (https://sandboxapi.tarlanpayments.kz)."),
+    Field::opt("baseUrl", Ty::Str, "Overrides the environment's host (e.g. the local emulator)."),
+    Field::opt("paths", Ty::AnyObject, "Per-operation path overrides, e.g. { refund: '/transaction/api/v1/system/refund/partial' } for the sandbox refund path the WooCommerce plugin uses."),
+    Field::opt("signatureEscaping", Ty::Enum(&["go", "raw", "php"]), "How strings are escaped in the signed (and sent) JSON: 'go' (default: Go json.Marshal, &<> as \\u0026...), 'raw' (JSON.stringify/Python style), 'php' (json_encode: non-ASCII as \\uXXXX)."),
+    Field::opt("webhookSignedSets", Ty::Array(&Ty::Enum(&["request_rule", "with_additional_data", "everything"])), "Which field sets `verifyWebhook` accepts a signature over (default all three; see verifyWebhook)."),
+    TRANSPORT_OPTIONS[0],
+    TRANSPORT_OPTIONS[1],
+];
 
 pub static PROVIDER: ProviderDef = ProviderDef {
-    id: "acquiring",
-    title: "Tarlan acquiring",
+    id: PROVIDER_ID,
+    title: TITLE,
     class_name: "TarlanAcquiring",
     options: &OPTIONS,
-    ops: &[],
+    ops: &OPERATIONS,
     configure,
     encode,
     envelope,
-    tables: &[],
-    helpers: &[],
+    tables: &TABLES,
+    helpers: &webhook::HELPERS,
     flows: &[],
 };
 
+fn host_of(url: &str) -> &str {
+    url.split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("")
+}
+
 fn configure(options: &Map) -> Result<Config> {
-    Config::from_options(
-        "acquiring",
-        options,
-        Some("https://prapi.tarlanpayments.kz"),
+    let explicit_env = options.get("environment").and_then(Json::as_str);
+    let environment = explicit_env.unwrap_or("production");
+    let default_base = if environment == "sandbox" {
+        SANDBOX_URL
+    } else {
+        PRODUCTION_URL
+    };
+    let mut reported_env = environment.to_string();
+    if let Some(base) = options.get("baseUrl").and_then(Json::as_str) {
+        let base = validate_base_url(base)?;
+        let host = host_of(&base).to_ascii_lowercase();
+        if host.ends_with("test-tarlanpayments.kz") {
+            return Err(KassaError::config(
+                "baseUrl",
+                "points at Tarlan's stale internal test host (prapi.test-tarlanpayments.kz, a broken link in the Russian docs); use environment: 'sandbox' (https://sandboxapi.tarlanpayments.kz)",
+            ));
+        }
+        let known = match host.as_str() {
+            "prapi.tarlanpayments.kz" => Some("production"),
+            "sandboxapi.tarlanpayments.kz" => Some("sandbox"),
+            _ => None,
+        };
+        match (explicit_env, known) {
+            (Some(env), Some(host_env)) if env != host_env => {
+                return Err(KassaError::config(
+                    "baseUrl",
+                    format!("is the {host_env} host but `environment` is '{env}': remove one of the two options"),
+                ))
+            }
+            (_, Some(host_env)) => reported_env = host_env.to_string(),
+            (_, None) => reported_env = "custom".to_string(),
+        }
+    }
+    let mut config = Config::from_options(PROVIDER_ID, options, Some(default_base))?;
+    let secret = options
+        .get("secret")
+        .and_then(Json::as_str)
+        .unwrap_or_default();
+    sign::validate_secret(secret).map_err(|e| e.into_kind(ErrorKind::Config))?;
+    config.secret = Some(Secret::new(secret));
+    for (option, wire) in [("merchantId", "merchant_id"), ("projectId", "project_id")] {
+        if let Some(value) = options.get(option) {
+            config.defaults.insert(wire, value.clone());
+        }
+    }
+    config
+        .settings
+        .insert("environment", Json::str(reported_env));
+    if let Some(Json::Object(paths)) = options.get("paths") {
+        for (name, path) in paths.iter() {
+            if !OPERATIONS.iter().any(|op| op.name == name) {
+                return Err(KassaError::config(
+                    format!("paths.{name}"),
+                    "is not an operation of TarlanAcquiring",
+                ));
+            }
+            let ok = path
+                .as_str()
+                .is_some_and(|p| p.starts_with('/') && !p.contains(['?', '#', ' ']));
+            if !ok {
+                return Err(KassaError::config(
+                    format!("paths.{name}"),
+                    "must be a path starting with '/' (no query or fragment)",
+                ));
+            }
+        }
+        config.settings.insert("paths", Json::Object(paths.clone()));
+    }
+    if let Some(escaping) = options.get("signatureEscaping") {
+        config
+            .settings
+            .insert("signatureEscaping", escaping.clone());
+    }
+    if let Some(sets) = options.get("webhookSignedSets") {
+        config.settings.insert("webhookSignedSets", sets.clone());
+    }
+    Ok(config)
+}
+
+/// The string escaping chosen by `signatureEscaping` (Go by default).
+pub fn escaping_of(config: &Config) -> Escaping {
+    config
+        .setting("signatureEscaping")
+        .and_then(Escaping::from_name)
+        .unwrap_or(Escaping::Go)
+}
+
+/// The path of `op`, after the `paths` option.
+pub fn path_of<'a>(config: &'a Config, op: &'a Operation) -> &'a str {
+    config
+        .settings
+        .get("paths")
+        .and_then(|p| p.get(op.name))
+        .and_then(Json::as_str)
+        .unwrap_or(op.path)
+}
+
+fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Result<HttpRequest> {
+    encode_signed_with(
+        config,
+        op,
+        path_of(config, op),
+        params,
+        SignatureHeader::Bearer,
+        GetSigning::Query,
+        escaping_of(config),
     )
 }
 
-fn encode(_: &Config, _: &Operation, _: Map, _: &BuildCtx) -> Result<HttpRequest> {
-    Err(KassaError::decode("not available yet"))
+fn envelope(_config: &Config, _op: &Operation, response: &HttpResponse) -> Result<Json> {
+    parse_envelope(TITLE, &codes::ERRORS, response).map_err(|e| {
+        if e.code().and_then(ErrorCode::as_i64) == Some(codes::DUPLICATE) {
+            e.with_detail("duplicate", Json::Bool(true))
+        } else {
+            e
+        }
+    })
 }
 
-fn envelope(_: &Config, _: &Operation, _: &HttpResponse) -> Result<Json> {
-    Err(KassaError::decode("not available yet"))
+/// Form operations answer the payment page URL as a string; it becomes
+/// `{url, transaction_id, hash}`.
+fn payment_page_envelope(config: &Config, op: &Operation, response: &HttpResponse) -> Result<Json> {
+    match envelope(config, op, response)? {
+        Json::String(url) => Ok(payment_page(&url)),
+        other => Err(KassaError::decode(format!(
+            "{TITLE} answered success, but `result` is {} instead of the payment page URL; the transaction may have been created — check it with `status` before repeating",
+            other.type_name()
+        ))
+        .with_http_status(response.status)),
+    }
+}
+
+/// Reads `transaction_id` and `hash` from a payment page URL without re-encoding anything
+/// (the bcrypt hash keeps its `$`; only `%XX` escapes, if present, are decoded).
+pub fn payment_page(url: &str) -> Json {
+    let query = url
+        .split_once('?')
+        .map(|(_, q)| q.split('#').next().unwrap_or(""))
+        .unwrap_or("");
+    let mut transaction_id = Json::Null;
+    let mut hash = Json::Null;
+    for pair in query.split('&') {
+        let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = if raw.contains('%') {
+            decode_component(raw)
+        } else {
+            raw.to_string()
+        };
+        match key {
+            "transaction_id" => {
+                if let Ok(id) = value.trim().parse::<i64>() {
+                    transaction_id = Json::int(id);
+                }
+            }
+            "hash" => hash = Json::str(value),
+            _ => {}
+        }
+    }
+    let mut page = Map::new();
+    page.insert("url", Json::str(url));
+    page.insert("transaction_id", transaction_id);
+    page.insert("hash", hash);
+    Json::Object(page)
+}
+
+/// Answers whose `result` may be a plain string ("success") or an object become an object:
+/// a string is kept under `result`.
+fn object_envelope(config: &Config, op: &Operation, response: &HttpResponse) -> Result<Json> {
+    Ok(match envelope(config, op, response)? {
+        Json::String(text) => {
+            let mut m = Map::new();
+            m.insert("result", Json::String(text));
+            Json::Object(m)
+        }
+        Json::Null => Json::Object(Map::new()),
+        other => other,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Hooks
+
+/// The docs say an omitted failure_redirect_url falls back to success_redirect_url, yet mark
+/// it required: kassa sends the fallback explicitly, which satisfies both readings.
+fn prefill_failure_redirect(params: &mut Map, _ctx: &BuildCtx) {
+    let given = params
+        .get("failure_redirect_url")
+        .is_some_and(|v| !v.is_null() && v.as_str() != Some(""));
+    if given {
+        return;
+    }
+    if let Some(success) = params.get("success_redirect_url").cloned() {
+        params.insert("failure_redirect_url", success);
+    }
+}
+
+/// Pass-through fields follow the same rule as declared ones: `""` is never sent.
+fn drop_empty_strings(params: &mut Map, _ctx: &BuildCtx) {
+    params.retain(|_, v| v.as_str() != Some(""));
+}
+
+fn check_one_card_field(params: &Map, _config: &Config) -> Result<()> {
+    match (
+        params.contains_key("card_token"),
+        params.contains_key("encrypted_card_id"),
+    ) {
+        (true, false) | (false, true) => Ok(()),
+        (false, false) => Err(KassaError::validation(
+            "card_token",
+            "is required (or give the same token as `encrypted_card_id`, the curl example's field name)",
+        )),
+        (true, true) => Err(KassaError::validation(
+            "encrypted_card_id",
+            "must not be given together with `card_token`: send one of them",
+        )),
+    }
+}
+
+fn insert_outcome(map: &mut Map, code: Option<&str>) {
+    let outcome = code
+        .map(codes::status_outcome)
+        .unwrap_or(crate::codes::Outcome::Pending);
+    map.insert("outcome", Json::str(outcome.as_str()));
+}
+
+fn finish_status(result: &mut Json, _config: &Config) -> Result<()> {
+    if let Some(map) = result.as_object_mut() {
+        let code = map
+            .get("transaction_status")
+            .and_then(|s| s.get("code"))
+            .and_then(Json::as_str)
+            .map(str::to_string);
+        insert_outcome(map, code.as_deref());
+    }
+    Ok(())
+}
+
+fn finish_one_click(result: &mut Json, _config: &Config) -> Result<()> {
+    if let Some(map) = result.as_object_mut() {
+        let code = map
+            .get("transaction_status_code")
+            .and_then(Json::as_str)
+            .map(str::to_string);
+        insert_outcome(map, code.as_deref());
+    }
+    Ok(())
+}
+
+fn finish_transaction_result(result: &mut Json, _config: &Config) -> Result<()> {
+    if let Some(map) = result.as_object_mut() {
+        match map
+            .get("transaction_status_code")
+            .and_then(Json::as_str)
+            .map(str::to_string)
+        {
+            Some(code) => insert_outcome(map, Some(&code)),
+            None => map.insert("outcome", Json::Null),
+        }
+    }
+    Ok(())
+}
+
+/// Decodes a value against one of this provider's result types (webhook helpers).
+pub(crate) fn decode_as(ty: &Ty, value: Json, path: &str) -> Result<Json> {
+    schema::decode(ty, value, path)
 }
