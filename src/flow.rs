@@ -69,3 +69,24 @@ pub fn run_blocking(
     }
     Err(KassaError::decode("flow did not finish within 10000 steps"))
 }
+
+/// A flow option in milliseconds (`deadlineMs`, `pollIntervalMs`, ...): absent or null gives the
+/// default; anything but a whole number from 1 ms to a day is a validation error naming it.
+pub fn option_ms(options: &Json, key: &str, default: u64) -> Result<u64> {
+    match options.get(key).filter(|v| !v.is_null()) {
+        None => Ok(default),
+        Some(v) => match v.as_i64() {
+            Some(ms) if (1..=86_400_000).contains(&ms) => Ok(ms as u64),
+            _ => Err(KassaError::validation(
+                format!("options.{key}"),
+                "must be a positive number of milliseconds",
+            )),
+        },
+    }
+}
+
+/// The wait before poll number `polls + 1`: `first_ms` growing ×1.5 per poll, capped at `max_ms`.
+pub fn backoff_delay(first_ms: u64, max_ms: u64, polls: u32) -> u64 {
+    let factor = 1.5f64.powi(polls.min(30) as i32);
+    ((first_ms as f64 * factor) as u64).min(max_ms)
+}

@@ -314,7 +314,10 @@ fn pascal_case(name: &str) -> String {
 
 /// Result types only helpers return (webhook bodies): rendered with the operation types so
 /// the helper declarations can name them.
-static HELPER_TYPES: [&Ty; 1] = [&crate::tarlan::acquiring::webhook::WEBHOOK];
+static HELPER_TYPES: [&Ty; 2] = [
+    &crate::tarlan::acquiring::webhook::WEBHOOK,
+    &crate::tarlan::agws::callback::CALLBACK,
+];
 
 /// The whole `.d.ts`: the fixed API, then every provider's generated types and class, then
 /// `tail` (declarations of module-level functions, kept next to their Rust).

@@ -48,6 +48,38 @@ const fn pinpad_report(name: &'static str, path: &'static str, summary: &'static
         .result(Ty::Nullable(&SLIP))
 }
 
+/// A QR-wallet charge: money-moving, never re-sent; `qr_code` (single-use) and `amount` name it.
+const fn wallet_payment(
+    name: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    result: Ty,
+) -> Operation {
+    Operation::new(name, Method::Post, path)
+        .summary(summary)
+        .class(OpClass::MoneyMoving)
+        .reference(&["qr_code", "amount"])
+        .params(&WALLET_PARAMS)
+        .encode(encode_wallet)
+        .result(result)
+        .finish(finish_outcome)
+}
+
+/// A pin-pad card payment (or, with `request_id` + `is_return`, its return): money-moving.
+const fn pinpad_payment(
+    name: &'static str,
+    path: &'static str,
+    summary: &'static str,
+) -> Operation {
+    Operation::new(name, Method::Post, path)
+        .summary(summary)
+        .class(OpClass::MoneyMoving)
+        .reference(&["amount", "request_id"])
+        .params(&PINPAD_PARAMS)
+        .check(check_pinpad)
+        .result(SLIP)
+}
+
 pub static OPERATIONS: [Operation; 39] = [
     // Orders (§2–§5)
     Operation::new("orderCreate", Method::Post, "/order/create/")
@@ -117,14 +149,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .class(OpClass::Write)
         .result(EMPTY),
     // QR wallets (§9.1–§9.8)
-    Operation::new("click", Method::Post, "/payment/click")
-        .summary("Charge the customer's Click Pass QR code")
-        .class(OpClass::MoneyMoving)
-        .reference(&["qr_code", "amount"])
-        .params(&WALLET_PARAMS)
-        .encode(encode_wallet)
-        .result(CLICK_PAYMENT)
-        .finish(finish_outcome),
+    wallet_payment("click", "/payment/click", "Charge the customer's Click Pass QR code", CLICK_PAYMENT),
     Operation::new("clickConfirm", Method::Post, "/payment/click_confirm")
         .summary("Send the fiscal receipt link of a Click payment to Click")
         .class(OpClass::Write)
@@ -133,14 +158,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .encode(encode_confirm)
         .result(CLICK_CONFIRM)
         .finish(finish_outcome),
-    Operation::new("payme", Method::Post, "/payment/payme")
-        .summary("Charge the customer's Payme Go QR code")
-        .class(OpClass::MoneyMoving)
-        .reference(&["qr_code", "amount"])
-        .params(&WALLET_PARAMS)
-        .encode(encode_wallet)
-        .result(PAYME_PAYMENT)
-        .finish(finish_outcome),
+    wallet_payment("payme", "/payment/payme", "Charge the customer's Payme Go QR code", PAYME_PAYMENT),
     Operation::new("paymeConfirm", Method::Post, "/payment/payme_confirm")
         .summary("Send the fiscal receipt link of a Payme payment to Payme")
         .class(OpClass::Write)
@@ -149,14 +167,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .encode(encode_payme_confirm)
         .result(PAYME_CONFIRM)
         .finish(finish_payme_confirm),
-    Operation::new("uzum", Method::Post, "/payment/uzum")
-        .summary("Charge the customer's Uzum FastPay QR code")
-        .class(OpClass::MoneyMoving)
-        .reference(&["qr_code", "amount"])
-        .params(&WALLET_PARAMS)
-        .encode(encode_wallet)
-        .result(UZUM_PAYMENT)
-        .finish(finish_outcome),
+    wallet_payment("uzum", "/payment/uzum", "Charge the customer's Uzum FastPay QR code", UZUM_PAYMENT),
     Operation::new("uzumConfirm", Method::Post, "/payment/uzum_confirm")
         .summary("Send the fiscal receipt link of an Uzum payment to Uzum")
         .class(OpClass::Write)
@@ -165,14 +176,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .encode(encode_confirm)
         .result(UZUM_PAYMENT)
         .finish(finish_outcome),
-    Operation::new("anor", Method::Post, "/payment/anor")
-        .summary("Charge the customer's Anorbank (AnorCheck) QR code")
-        .class(OpClass::MoneyMoving)
-        .reference(&["qr_code", "amount"])
-        .params(&WALLET_PARAMS)
-        .encode(encode_wallet)
-        .result(ANOR_PAYMENT)
-        .finish(finish_outcome),
+    wallet_payment("anor", "/payment/anor", "Charge the customer's Anorbank (AnorCheck) QR code", ANOR_PAYMENT),
     Operation::new("anorConfirm", Method::Post, "/payment/anor_confirm")
         .summary("Send the fiscal receipt link of an Anorbank payment to Anorbank (by transaction_id)")
         .class(OpClass::Write)
@@ -181,24 +185,12 @@ pub static OPERATIONS: [Operation; 39] = [
         .result(ANOR_CONFIRM)
         .finish(finish_anor_confirm),
     // Pin-pads (§9.9–§9.11, §6.5, Additional commands)
-    Operation::new("humo", Method::Post, "/payment/xumo")
-        .summary("Humo pin-pad (Ingenico) card payment; with request_id + is_return: true, cancel one")
-        .class(OpClass::MoneyMoving)
-        .reference(&["amount", "request_id"])
-        .params(&PINPAD_PARAMS)
-        .check(check_pinpad)
-        .result(SLIP),
+    pinpad_payment("humo", "/payment/xumo", "Humo pin-pad (Ingenico) card payment; with request_id + is_return: true, cancel one"),
     pinpad_report("humoClose", "/payment/xumo_close", "Humo pin-pad reconciliation (closes the pin-pad shift)"),
     pinpad_report("humoShortReport", "/payment/xumo_shortreport/", "Print the Humo pin-pad's intermediate short report"),
     pinpad_report("humoPrintLast", "/payment/xumo/print_last", "Reprint the last Humo transaction slip"),
     pinpad_report("humoClosePrintLast", "/payment/xumo_close/print_last", "Reprint the last Humo reconciliation"),
-    Operation::new("uzcard", Method::Post, "/payment/uzcard")
-        .summary("UzCard pin-pad (PAX A35) card payment; with request_id + is_return: true, return one")
-        .class(OpClass::MoneyMoving)
-        .reference(&["amount", "request_id"])
-        .params(&PINPAD_PARAMS)
-        .check(check_pinpad)
-        .result(SLIP),
+    pinpad_payment("uzcard", "/payment/uzcard", "UzCard pin-pad (PAX A35) card payment; with request_id + is_return: true, return one"),
     pinpad_report("uzcardClose", "/payment/uzcard_close", "UzCard pin-pad reconciliation (closes the pin-pad shift)"),
     pinpad_report("uzcardShortReport", "/payment/uzcard_shortreport/", "Print the UzCard pin-pad's intermediate short report"),
     pinpad_report("uzcardPrintLast", "/payment/uzcard/print_last", "Reprint the last UzCard transaction slip"),

@@ -659,7 +659,7 @@ pub const PAYME_CONFIRM: Ty = Ty::Named(
         Field::opt(
             "result",
             Ty::Nullable(&Ty::Named(
-                "FiscalBoxPaymeConfirmResult",
+                "FiscalBoxPaymeConfirmAnswer",
                 &[Field::opt(
                     "receipt",
                     Ty::Named(

@@ -257,3 +257,22 @@ pub fn signable_text(body: &Map, escaping: Escaping) -> String {
     let mut view = owned.as_value();
     escaping.apply(&signable_canonical(&mut view, 256))
 }
+
+/// Which of the candidate field sets a received notification signature covers. Every candidate
+/// is computed and compared in constant time (so timing does not tell which one, or how close,
+/// a forgery came); the first allowed one that matches is returned.
+pub fn matching_candidate<S: Copy + PartialEq>(
+    candidates: &[S],
+    allowed: &[S],
+    signature: &str,
+    mut expected: impl FnMut(S) -> Result<String>,
+) -> Result<Option<S>> {
+    let mut matched = None;
+    for &set in candidates {
+        let equal = signatures_match(&expected(set)?, signature);
+        if equal && allowed.contains(&set) && matched.is_none() {
+            matched = Some(set);
+        }
+    }
+    Ok(matched)
+}

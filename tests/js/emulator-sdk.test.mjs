@@ -152,6 +152,47 @@ test('acquiring: a wrong secret is refused (5406) and becomes KassaError kind si
 });
 
 // ---------------------------------------------------------------------------------------------
+// Assist
+
+const assistRoot = (body) => {
+  // JSON answers are bare or under a root named after the service.
+  const root = body.fiscalreceipt ?? body.fiscalize ?? body.result ?? body;
+  return Array.isArray(root) ? root[0] : Array.isArray(root.receipts) ? root.receipts[0] : root;
+};
+
+test('Assist: fiscalize and fiscalReceipt over HTTP (JSON and SOAP) equal what the emulator answered', async () => {
+  const paymentId = `asst-${Date.now()}`;
+  const fiscalized = await callChecked('assist', 'fiscalize', {
+    Payment_ID: paymentId, Type: 'sell', Email: 'buyer@example.kz',
+    ChequeItems: [{ id: 1, name: 'Tea', price: '1500.50', quantity: 2, tax: 'vat12' }, { id: 2, product: 'Cup', price: '99.99', quantity: 3, tax: 'vat12' }],
+  }, { unwrap: assistRoot, compare: { caseless: true } });
+  const recorded = emulator.ledger.assist.byPaymentId[paymentId];
+  assert.ok(recorded && recorded.length === 1, 'the emulator recorded one receipt for the payment');
+  assert.equal(String(fiscalized.fiscalreceipt_ID ?? fiscalized.fiscalreceipt_id), String(recorded[0]));
+
+  let receipt = await callChecked('assist', 'fiscalReceipt', { Payment_ID: paymentId }, { unwrap: assistRoot, compare: { caseless: true, ignore: ['chequeItems', 'chequeitems', 'status'] } });
+  for (let i = 0; i < 5 && receipt.outcome === 'pending'; i += 1) receipt = await clients.assist.fiscalReceipt({ Payment_ID: paymentId });
+  assert.equal(receipt.outcome, 'success');
+  assert.equal(receipt.total, '3300.97');
+  assert.deepEqual(receipt.items.map((i) => Number(i.amount)), [3001, 299.97]);
+
+  const { AssistFiscal } = await import('kassa');
+  const { assist } = emulator.credentials;
+  const soap = new AssistFiscal({ baseUrl: emulator.baseUrls.assist, ...assist, format: 'soap' });
+  const viaSoap = await soap.fiscalReceipt({ Payment_ID: paymentId });
+  assert.equal(viaSoap.outcome, 'success');
+  assert.equal(viaSoap.total, receipt.total);
+});
+
+test('Assist: wrong password is a provider error that never echoes the password', async () => {
+  const { AssistFiscal } = await import('kassa');
+  const { assist } = emulator.credentials;
+  const wrong = new AssistFiscal({ baseUrl: emulator.baseUrls.assist, merchantId: assist.merchantId, login: assist.login, password: 'hunter2-wrong' });
+  const error = await rejects(wrong.fiscalReceipt({ Payment_ID: 'x' }), { kind: 'provider', provider: 'assist' });
+  assert.ok(!JSON.stringify(error).includes('hunter2-wrong') && !error.message.includes('hunter2-wrong'));
+});
+
+// ---------------------------------------------------------------------------------------------
 // FiscalBox (device) and its billing API
 
 const fbData = (body) => (body.result && typeof body.result === 'object' && 'is_success' in body.result ? body.result.data : body.data);
@@ -258,7 +299,7 @@ test('FiscalBox billing: token login and order count', async () => {
 // ---------------------------------------------------------------------------------------------
 
 test('every operation of every client was called', () => {
-  for (const provider of ['agws', 'acquiring', 'fiscalbox', 'fiscalboxBilling']) {
+  for (const provider of ['agws', 'acquiring', 'assist', 'fiscalbox', 'fiscalboxBilling']) {
     const expected = clients[provider].operations();
     const seen = called.get(provider) ?? new Set();
     assert.deepEqual(expected.filter((op) => !seen.has(op)), [], `${provider}: operations never called over HTTP`);

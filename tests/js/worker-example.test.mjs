@@ -77,3 +77,30 @@ test('a tampered AGWS callback is refused by the Worker with kind signature', as
   assert.equal(refused.status, 401);
   assert.equal((await refused.json()).kind, 'signature');
 });
+
+test('the Worker verifies the acquiring webhook the emulator sends when the customer pays', async () => {
+  const { TarlanAcquiring } = await import('kassa');
+  const { acquiring } = DEFAULT_CREDENTIALS;
+  const client = new TarlanAcquiring({ baseUrl: emulator.baseUrls.acquiring, ...acquiring });
+  const page = await client.payIn({
+    amount: 700, description: 'Worker order', project_reference_id: `wk-acq-${Date.now()}`,
+    success_redirect_url: 'https://shop.example.kz/ok', callback_url: `${workerUrl}/acquiring/webhook`,
+  });
+  await emulator.pay(page.transaction_id);
+  const seen = await until(async () => {
+    const list = await (await fetch(`${workerUrl}/notifications`)).json();
+    return list.find((n) => n.provider === 'acquiring' && String(n.transaction_id) === String(page.transaction_id));
+  }, 'the acquiring webhook');
+  assert.equal(seen.outcome, 'success');
+  const delivery = emulator.ledger.acquiring.webhooks.find((w) => String(w.transaction_id) === String(page.transaction_id));
+  assert.equal(delivery.status, 200, 'the Worker acknowledged the webhook');
+
+  // The same body with a changed amount and the original signature is refused.
+  const tampered = delivery.body.replace(/"amount":\s*700/, '"amount":70000');
+  assert.notEqual(tampered, delivery.body);
+  const refused = await fetch(`${workerUrl}/acquiring/webhook`, {
+    method: 'POST', body: tampered, headers: { Authorization: `Bearer ${delivery.signature}` },
+  });
+  assert.equal(refused.status, 401);
+  assert.equal((await refused.json()).kind, 'signature');
+});

@@ -179,14 +179,9 @@ pub fn verify_webhook(client: &Client, args: &[Json]) -> Result<Json> {
     let secret = client.config.signing_secret()?;
     let escaping = escaping_of(&client.config);
     let text = body_text(body);
-    let mut matched = None;
-    for set in SignedSet::ALL {
-        let expected = candidate_signature(&text, secret, set, escaping)?;
-        let equal = sign::signatures_match(&expected, signature);
-        if equal && allowed.contains(&set) && matched.is_none() {
-            matched = Some(set);
-        }
-    }
+    let matched = sign::matching_candidate(&SignedSet::ALL, &allowed, signature, |set| {
+        candidate_signature(&text, secret, set, escaping)
+    })?;
     let Some(set) = matched else {
         return Err(KassaError::new(
             ErrorKind::Signature,

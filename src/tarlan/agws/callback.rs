@@ -15,7 +15,7 @@ use crate::json::{self, obj, Json, Value};
 use crate::schema::{self, native_only, Field, Ty};
 use crate::tarlan::sign;
 
-const CALLBACK: Ty = Ty::Named(
+pub static CALLBACK: Ty = Ty::Named(
     "AgwsCallback",
     &[
         Field::opt(
@@ -163,14 +163,9 @@ pub fn verify_callback(client: &Client, args: &[Json]) -> Result<Json> {
     };
     let secret = client.config.signing_secret()?;
     let text = body_text(body);
-    let mut matched = None;
-    for set in SignedSet::ALL {
-        let expected = candidate_signature(&text, secret, set)?;
-        let equal = sign::signatures_match(&expected, signature);
-        if equal && allowed.contains(&set) && matched.is_none() {
-            matched = Some(set);
-        }
-    }
+    let matched = sign::matching_candidate(&SignedSet::ALL, &allowed, signature, |set| {
+        candidate_signature(&text, secret, set)
+    })?;
     let Some(set) = matched else {
         return Err(KassaError::new(
             ErrorKind::Signature,

@@ -9,7 +9,7 @@
 
 use crate::client::Client;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
-use crate::flow::{Flow, FlowDef, Step};
+use crate::flow::{backoff_delay, option_ms, Flow, FlowDef, Step};
 use crate::json::{Json, Map};
 
 const DEFAULT_DEADLINE_MS: i64 = 120_000;
@@ -39,19 +39,6 @@ pub struct PayUntilFinal {
     /// Whether a cash-in may have created the payment (its answer was lost or pending).
     last: Option<Json>,
     waiting: Waiting,
-}
-
-fn option_ms(options: &Json, key: &str, default: u64) -> Result<u64> {
-    match options.get(key).filter(|v| !v.is_null()) {
-        None => Ok(default),
-        Some(v) => match v.as_i64() {
-            Some(ms) if (1..=86_400_000).contains(&ms) => Ok(ms as u64),
-            _ => Err(KassaError::validation(
-                format!("options.{key}"),
-                "must be a positive number of milliseconds",
-            )),
-        },
-    }
 }
 
 fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
@@ -120,8 +107,7 @@ impl PayUntilFinal {
 
     /// Waits before the next poll, or gives up with the reference when the deadline is near.
     fn wait_then_poll(&mut self, now_ms: i64) -> Step {
-        let factor = 1.5f64.powi(self.polls.min(30) as i32);
-        let delay = ((self.first_poll_ms as f64 * factor) as u64).min(self.max_poll_ms);
+        let delay = backoff_delay(self.first_poll_ms, self.max_poll_ms, self.polls);
         if now_ms + delay as i64 > self.started_ms + self.deadline_ms {
             return Step::Fail(
                 self.still_unknown("the deadline passed while it was still pending"),

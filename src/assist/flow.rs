@@ -1,0 +1,206 @@
+//! Fiscalize and wait: one `fiscalize`, then `fiscalReceipt` polls with backoff while the
+//! receipt is `New` (or another intermediate status), until a final status or a deadline.
+//! Sans-IO (see `crate::flow`).
+//!
+//! Receipt rules: `fiscalize` is sent exactly once — Assist documents no deduplication, so a
+//! repeat could make a second receipt. When its answer is lost, the receipt is looked up by
+//! `Payment_ID` (the id the merchant chose); without one the caller gets `unknown_outcome`.
+
+use crate::client::Client;
+use crate::error::{ErrorKind, KassaError, Result};
+use crate::flow::{backoff_delay, option_ms, Flow, FlowDef, Step};
+use crate::json::{Json, Map};
+
+const DEFAULT_DEADLINE_MS: i64 = 120_000;
+const DEFAULT_FIRST_POLL_MS: u64 = 2_000;
+const DEFAULT_MAX_POLL_MS: u64 = 20_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waiting {
+    Fiscalize,
+    Receipt,
+    Sleeping,
+}
+
+pub struct FiscalizeAndWait {
+    fiscalize: Json,
+    /// How the receipt is looked up: by `Fiscalreceipt_ID` once known, else by `Payment_ID`.
+    lookup: Option<Map>,
+    reference: Map,
+    deadline_ms: i64,
+    first_poll_ms: u64,
+    max_poll_ms: u64,
+    started_ms: i64,
+    polls: u32,
+    last: Option<Json>,
+    last_error: Option<String>,
+    waiting: Waiting,
+}
+
+fn find_ci<'a>(map: &'a Map, key: &str) -> Option<&'a Json> {
+    map.iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_null())
+        .map(|(_, v)| v)
+}
+
+fn create(_client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+    let Json::Object(fiscalize) = params else {
+        return Err(KassaError::validation(
+            "params",
+            "must be an object of fiscalize fields",
+        ));
+    };
+    let mut reference = Map::new();
+    for key in ["Payment_ID", "Billnumber"] {
+        if let Some(v) = find_ci(&fiscalize, key) {
+            reference.insert(key, v.clone());
+        }
+    }
+    Ok(Box::new(FiscalizeAndWait {
+        fiscalize: Json::Object(fiscalize),
+        lookup: None,
+        reference,
+        deadline_ms: option_ms(&options, "deadlineMs", DEFAULT_DEADLINE_MS as u64)? as i64,
+        first_poll_ms: option_ms(&options, "pollIntervalMs", DEFAULT_FIRST_POLL_MS)?,
+        max_poll_ms: option_ms(&options, "maxPollIntervalMs", DEFAULT_MAX_POLL_MS)?,
+        started_ms: 0,
+        polls: 0,
+        last: None,
+        last_error: None,
+        waiting: Waiting::Fiscalize,
+    }))
+}
+
+impl FiscalizeAndWait {
+    fn poll_now(&mut self) -> Step {
+        self.polls += 1;
+        self.waiting = Waiting::Receipt;
+        Step::Call {
+            operation: "fiscalReceipt",
+            params: Json::Object(self.lookup.clone().unwrap_or_default()),
+        }
+    }
+
+    fn wait_then_poll(&mut self, now_ms: i64) -> Step {
+        let delay = backoff_delay(self.first_poll_ms, self.max_poll_ms, self.polls);
+        if now_ms + delay as i64 > self.started_ms + self.deadline_ms {
+            return Step::Fail(self.not_final("the deadline passed while it was not final"));
+        }
+        self.waiting = Waiting::Sleeping;
+        Step::Sleep { ms: delay }
+    }
+
+    fn not_final(&self, why: &str) -> KassaError {
+        let lookup = self
+            .lookup
+            .as_ref()
+            .map(|m| m.to_compact())
+            .unwrap_or_else(|| "{}".into());
+        let mut error = KassaError::new(
+            ErrorKind::UnknownOutcome,
+            format!(
+                "The receipt is not final: {why}. fiscalize was not repeated (Assist documents no deduplication). Keep asking `fiscalReceipt` with {lookup}; if it stays New for several hours, contact Assist support."
+            ),
+        )
+        .with_operation("fiscalize")
+        .with_detail("polls", Json::int(i64::from(self.polls)));
+        for (k, v) in self.reference.iter() {
+            error = error.with_reference(k, v.clone());
+        }
+        if let Some(lookup) = &self.lookup {
+            for (k, v) in lookup.iter() {
+                error = error.with_reference(k, v.clone());
+            }
+        }
+        if let Some(last) = &self.last {
+            error = error.with_detail("lastReceipt", last.clone());
+        }
+        if let Some(e) = &self.last_error {
+            error = error.with_detail("lastError", Json::str(e.clone()));
+        }
+        error
+    }
+
+    fn on_fiscalized(&mut self, now_ms: i64, result: Json) -> Step {
+        match result.get("fiscalreceipt_ID").and_then(Json::as_str) {
+            Some(id) => {
+                let mut lookup = Map::new();
+                lookup.insert("Fiscalreceipt_ID", Json::str(id));
+                self.lookup = Some(lookup);
+                self.wait_then_poll(now_ms)
+            }
+            None => Step::Fail(KassaError::decode(
+                "fiscalize answered without fiscalreceipt_ID",
+            )),
+        }
+    }
+
+    fn on_receipt(&mut self, now_ms: i64, receipt: Json) -> Step {
+        let is_final = receipt.get("is_final") == Some(&Json::Bool(true));
+        self.last = Some(receipt.clone());
+        if is_final {
+            Step::Done(receipt)
+        } else {
+            self.wait_then_poll(now_ms)
+        }
+    }
+}
+
+impl Flow for FiscalizeAndWait {
+    fn start(&mut self, now_ms: i64) -> Step {
+        self.started_ms = now_ms;
+        self.waiting = Waiting::Fiscalize;
+        Step::Call {
+            operation: "fiscalize",
+            params: self.fiscalize.clone(),
+        }
+    }
+
+    fn resume(&mut self, now_ms: i64, outcome: Result<Json>) -> Step {
+        match (self.waiting, outcome) {
+            (Waiting::Sleeping, _) => self.poll_now(),
+            (Waiting::Fiscalize, Ok(result)) => self.on_fiscalized(now_ms, result),
+            // The answer was lost: find the receipt by the merchant's id, never resend.
+            (Waiting::Fiscalize, Err(e))
+                if matches!(
+                    e.kind(),
+                    ErrorKind::UnknownOutcome
+                        | ErrorKind::Transport
+                        | ErrorKind::Timeout
+                        | ErrorKind::Decode
+                ) =>
+            {
+                match self.reference.get("Payment_ID").cloned() {
+                    Some(id) => {
+                        let mut lookup = Map::new();
+                        lookup.insert("Payment_ID", id);
+                        self.lookup = Some(lookup);
+                        self.last_error = Some(e.message().to_string());
+                        self.poll_now()
+                    }
+                    None => Step::Fail(e),
+                }
+            }
+            (Waiting::Fiscalize, Err(e)) => Step::Fail(e),
+            (Waiting::Receipt, Ok(receipt)) => self.on_receipt(now_ms, receipt),
+            (Waiting::Receipt, Err(e))
+                if matches!(e.kind(), ErrorKind::Validation | ErrorKind::Config) =>
+            {
+                Step::Fail(e)
+            }
+            // Not visible yet, or transient trouble: keep looking until the deadline.
+            (Waiting::Receipt, Err(e)) => {
+                self.last_error = Some(e.message().to_string());
+                self.wait_then_poll(now_ms)
+            }
+        }
+    }
+}
+
+pub static FLOWS: [FlowDef; 1] = [FlowDef {
+    name: "fiscalizeAndWait",
+    create,
+    ts: crate::schema::native_only(
+        "  /**\n   * fiscalize once, then `fiscalReceipt` with backoff while the receipt is not final, until `deadlineMs`\n   * (default 120000). Resolves with the final receipt (outcome 'success' | 'failed'); throws KassaError kind\n   * 'unknown_outcome' with the receipt reference when it is still not final. fiscalize is never sent twice;\n   * a lost answer is resolved through `Payment_ID`.\n   */\n  fiscalizeAndWait(params: AssistFiscalFiscalizeParams, options?: CallOptions & { deadlineMs?: number; pollIntervalMs?: number; maxPollIntervalMs?: number }): Promise<AssistFiscalReceipt>;\n",
+    ),
+}];
