@@ -1,8 +1,12 @@
 // Compiled with `tsc --strict` against the generated declarations: the types must allow the
 // documented usage and reject mistakes (each @ts-expect-error fails the build if it stops
 // being an error).
-import { canonicalJson, tarlanSign, tarlanVerify, TarlanAgws, KassaError } from 'kassa';
-import type { HttpRequest, TarlanAgwsCashInParams, AgwsPayment, ErrorKind } from 'kassa';
+import {
+  canonicalJson, tarlanSign, tarlanVerify, TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox, FiscalBoxBilling, KassaError,
+  parseSoliqQr, buildSoliqQr, toFiscalReceipt, diagnoseSignature, explainSignature,
+} from 'kassa';
+import type { HttpRequest, TarlanAgwsCashInParams, AgwsPayment, ErrorKind, FiscalReceipt } from 'kassa';
+import { startEmulator, DEFAULT_CREDENTIALS } from 'kassa/emulator';
 
 const signature: string = tarlanSign({ username: '989898', amount: 100 }, '12345');
 const same: boolean = tarlanVerify('{"a":1}', '12345', signature);
@@ -52,4 +56,51 @@ const wrongAmount: TarlanAgwsCashInParams = { ...params, amount: true };
 // @ts-expect-error: the secret option is required
 new TarlanAgws({ agent: 'x' });
 
-void [signature, same, text, method, outcome, statusCode, pay, wrongAmount];
+// Tarlan acquiring: hosted form, one-click, webhook.
+const acquiring = new TarlanAcquiring({ secret: 's', merchantId: 1, projectId: 42, environment: 'sandbox' });
+async function acquire(): Promise<string> {
+  const page = await acquiring.payIn({
+    amount: '1500.50', description: 'Order 42', project_reference_id: 'order-42', success_redirect_url: 'https://shop.kz/ok',
+  });
+  const tx = await acquiring.oneClickPayIn({
+    amount: 990, card_token: 't', project_client_id: 'u', project_reference_id: 'o-43', description: 'd',
+  });
+  const hook = acquiring.verifyWebhook('{}', 'Bearer 00');
+  return `${page.url} ${tx.outcome} ${hook.transaction_id}`;
+}
+// @ts-expect-error: a sandbox is chosen by name, not by an arbitrary string
+new TarlanAcquiring({ secret: 's', environment: 'staging' });
+
+// Assist: exactly one identifier at run time; typed results.
+const assist = new AssistFiscal({ baseUrl: 'https://assist.example', merchantId: '1', login: 'l', password: 'p' });
+async function receiptOf(): Promise<FiscalReceipt> {
+  const receipt = await assist.fiscalReceipt({ Billnumber: '5791234567890123' });
+  const state: 'success' | 'pending' | 'failed' = receipt.outcome;
+  void state;
+  return toFiscalReceipt('assist', receipt);
+}
+
+// FiscalBox: QR-wallet sale step by step, Soliq links, billing.
+const fb = new FiscalBox({ baseUrl: 'http://192.168.1.50:8080' });
+async function sell(): Promise<string> {
+  const paid = await fb.anor({ amount: 1_500_000, qr_code: 'code' });
+  const confirmed = await fb.anorConfirm({ transaction_id: String(paid.transaction_id), qr_code: 'https://ofd.soliq.uz/check?t=..' });
+  return String(confirmed.outcome);
+}
+// @ts-expect-error: anorConfirm needs transaction_id
+fb.anorConfirm({ qr_code: 'x' });
+const link: string = buildSoliqQr({ t: 'EZ000000000102', r: 2121, c: '20220929013159', s: '420808230750' });
+const sign12: string = parseSoliqQr(link).s;
+const billing = new FiscalBoxBilling({ username: 'demo', password: 'p' });
+
+// Signature diagnosis and the emulator's types.
+const diagnosis = diagnoseSignature({ a: 1 }, '12345', 'ff');
+const explained = explainSignature({ a: 1 }, '12345');
+async function emulate(): Promise<string> {
+  const emu = await startEmulator({ port: 0 });
+  const url: string = emu.baseUrls.fiscalbox;
+  await emu.close();
+  return `${url} ${DEFAULT_CREDENTIALS.agws.secret}`;
+}
+
+void [signature, same, text, method, outcome, statusCode, pay, wrongAmount, acquire, receiptOf, sell, sign12, billing, diagnosis, explained, emulate];
