@@ -238,7 +238,16 @@ fn render_provider(r: &mut Renderer, p: &ProviderDef, out: &mut String) {
     let mut ops_map = format!("export interface {class}Operations {{\n");
     for op in p.ops {
         let pascal = pascal_case(op.name);
-        let params = r.object(op.params, Mode::Params, &op.from_options.join(","));
+        let mut params = r.object(op.params, Mode::Params, &op.from_options.join(","));
+        if op.extra == crate::schema::Extra::PassThrough {
+            // The table is known to be incomplete upstream: undocumented parameters go through.
+            params.pop();
+            params.push_str(
+                "  /** Parameters the docs do not list are sent as given. */
+  [key: string]: unknown;
+}",
+            );
+        }
         let result = r.ty(&op.result, Mode::Result);
         let _ = writeln!(out, "export interface {class}{pascal}Params {params}\n");
         let _ = writeln!(out, "export type {class}{pascal}Result = {result};\n");

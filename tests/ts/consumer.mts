@@ -104,3 +104,9 @@ async function emulate(): Promise<string> {
 }
 
 void [signature, same, text, method, outcome, statusCode, pay, wrongAmount, acquire, receiptOf, sell, sign12, billing, diagnosis, explained, emulate];
+
+// Operations whose documented tables are incomplete accept extra parameters (sent as given).
+const passThrough = assist.build('fiscalize', {
+  Payment_ID: 'order-42', Type: 'sell', Email: 'buyer@example.kz', ChequeItems: [], Language: 'RU',
+});
+void passThrough;
