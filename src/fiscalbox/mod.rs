@@ -65,6 +65,23 @@ const fn wallet_payment(
         .finish(finish_outcome)
 }
 
+/// A wallet confirmation by `payment_id`: sends the Soliq receipt link of a sale to the wallet.
+const fn wallet_confirm(
+    name: &'static str,
+    path: &'static str,
+    summary: &'static str,
+    result: Ty,
+) -> Operation {
+    Operation::new(name, Method::Post, path)
+        .summary(summary)
+        .class(OpClass::Write)
+        .reference(&["payment_id"])
+        .params(&CONFIRM_PARAMS)
+        .encode(encode_confirm)
+        .result(result)
+        .finish(finish_outcome)
+}
+
 /// A pin-pad card payment (or, with `request_id` + `is_return`, its return): money-moving.
 const fn pinpad_payment(
     name: &'static str,
@@ -150,14 +167,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .result(EMPTY),
     // QR wallets (§9.1–§9.8)
     wallet_payment("click", "/payment/click", "Charge the customer's Click Pass QR code", CLICK_PAYMENT),
-    Operation::new("clickConfirm", Method::Post, "/payment/click_confirm")
-        .summary("Send the fiscal receipt link of a Click payment to Click")
-        .class(OpClass::Write)
-        .reference(&["payment_id"])
-        .params(&CONFIRM_PARAMS)
-        .encode(encode_confirm)
-        .result(CLICK_CONFIRM)
-        .finish(finish_outcome),
+    wallet_confirm("clickConfirm", "/payment/click_confirm", "Send the fiscal receipt link of a Click payment to Click", CLICK_CONFIRM),
     wallet_payment("payme", "/payment/payme", "Charge the customer's Payme Go QR code", PAYME_PAYMENT),
     Operation::new("paymeConfirm", Method::Post, "/payment/payme_confirm")
         .summary("Send the fiscal receipt link of a Payme payment to Payme")
@@ -168,14 +178,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .result(PAYME_CONFIRM)
         .finish(finish_payme_confirm),
     wallet_payment("uzum", "/payment/uzum", "Charge the customer's Uzum FastPay QR code", UZUM_PAYMENT),
-    Operation::new("uzumConfirm", Method::Post, "/payment/uzum_confirm")
-        .summary("Send the fiscal receipt link of an Uzum payment to Uzum")
-        .class(OpClass::Write)
-        .reference(&["payment_id"])
-        .params(&CONFIRM_PARAMS)
-        .encode(encode_confirm)
-        .result(UZUM_PAYMENT)
-        .finish(finish_outcome),
+    wallet_confirm("uzumConfirm", "/payment/uzum_confirm", "Send the fiscal receipt link of an Uzum payment to Uzum", UZUM_PAYMENT),
     wallet_payment("anor", "/payment/anor", "Charge the customer's Anorbank (AnorCheck) QR code", ANOR_PAYMENT),
     Operation::new("anorConfirm", Method::Post, "/payment/anor_confirm")
         .summary("Send the fiscal receipt link of an Anorbank payment to Anorbank (by transaction_id)")
