@@ -1,6 +1,8 @@
 //! Tarlan acquiring: every documented request and response of spec/tarlan-acquiring.md §3-§7
 //! as fixtures, signed against the spec's vectors (and signatures computed independently).
 
+mod common;
+use common::{num, s};
 use kassa::codes::Outcome;
 use kassa::json::{self, Json};
 use kassa::operation::{BuildCtx, OpClass};
@@ -8,7 +10,7 @@ use kassa::tarlan::acquiring::{self, codes};
 use kassa::{Client, ErrorKind, HttpRequest, HttpResponse, KassaError, Method};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("tests/fixtures/acquiring/{name}")).unwrap()
+    common::fixture("acquiring", name)
 }
 
 fn vector(name: &str) -> String {
@@ -60,20 +62,6 @@ fn parse(op: &str, status: u16, body: &str) -> Result<Json, KassaError> {
 
 fn ok(op: &str, name: &str) -> Json {
     parse(op, 200, &fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn s<'a>(v: &'a Json, path: &[&str]) -> &'a str {
-    v.pointer(path)
-        .and_then(Json::as_str)
-        .unwrap_or_else(|| panic!("{path:?} in {}", v.to_compact()))
-}
-
-fn num(v: &Json, path: &[&str]) -> String {
-    v.pointer(path)
-        .and_then(Json::as_number)
-        .unwrap_or_else(|| panic!("{path:?} in {}", v.to_compact()))
-        .literal()
-        .to_string()
 }
 
 fn int_code(e: &KassaError) -> i64 {

@@ -2,6 +2,7 @@
 //! attempts: form creation is retried and a 5000 on the retry is resolved through `status`;
 //! one-click and refund are never re-sent.
 
+mod common;
 use kassa::json::{self, Json};
 use kassa::operation::BuildCtx;
 use kassa::tarlan::acquiring;
@@ -12,7 +13,7 @@ use std::collections::VecDeque;
 const CTX: BuildCtx = BuildCtx { now_ms: None };
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("tests/fixtures/acquiring/{name}")).unwrap()
+    common::fixture("acquiring", name)
 }
 
 fn answer(status: u16, name: &str) -> Observed {

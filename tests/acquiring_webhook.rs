@@ -1,13 +1,15 @@
 //! Tarlan acquiring webhooks (spec §5): the Payment Status webhook (typed parse, Bearer
 //! verification over the candidate field sets) and the confirm_url check and reply.
 
+mod common;
+use common::s;
 use kassa::helper::HelperFn;
 use kassa::json::{self, Json};
 use kassa::tarlan::acquiring;
 use kassa::{Client, ErrorKind, KassaError};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("tests/fixtures/acquiring/{name}")).unwrap()
+    common::fixture("acquiring", name)
 }
 
 fn vector(name: &str) -> String {
@@ -30,12 +32,6 @@ fn helper(c: &Client, name: &str, args: &[Json]) -> Result<Json, KassaError> {
         HelperFn::Static(f) => f(args),
         HelperFn::Method(f) => f(c, args),
     }
-}
-
-fn s<'a>(v: &'a Json, path: &[&str]) -> &'a str {
-    v.pointer(path)
-        .and_then(Json::as_str)
-        .unwrap_or_else(|| panic!("{path:?} in {}", v.to_compact()))
 }
 
 fn verify(c: &Client, body: &str, auth: &str) -> Result<Json, KassaError> {

@@ -1,5 +1,7 @@
 //! Tarlan AGWS: every documented request and response of spec/tarlan-agws.md as fixtures.
 
+mod common;
+use common::{num, s};
 use kassa::codes::Outcome;
 use kassa::json::{self, Json};
 use kassa::operation::BuildCtx;
@@ -7,7 +9,7 @@ use kassa::tarlan::agws;
 use kassa::{Client, ErrorKind, HttpResponse, KassaError};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("tests/fixtures/agws/{name}")).unwrap()
+    common::fixture("agws", name)
 }
 
 fn client_with(options: &str) -> Client {
@@ -28,20 +30,6 @@ fn ok(op: &str, name: &str) -> Json {
 
 fn err(op: &str, status: u16, name: &str) -> KassaError {
     parse(op, status, &fixture(name)).unwrap_err()
-}
-
-fn s<'a>(v: &'a Json, path: &[&str]) -> &'a str {
-    v.pointer(path)
-        .and_then(Json::as_str)
-        .unwrap_or_else(|| panic!("{path:?} in {}", v.to_compact()))
-}
-
-fn num(v: &Json, path: &[&str]) -> String {
-    v.pointer(path)
-        .and_then(Json::as_number)
-        .unwrap()
-        .literal()
-        .to_string()
 }
 
 fn int_code(e: &KassaError) -> i64 {

@@ -3,6 +3,7 @@
 //! lost cash-in. No second cash-in is ever sent for the same external_id except the
 //! documented repeat after 1041 "Order not found".
 
+mod common;
 use kassa::flow::run_blocking;
 use kassa::json::{self, Json};
 use kassa::tarlan::agws;
@@ -19,7 +20,7 @@ fn client() -> Client {
 }
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("tests/fixtures/agws/{name}")).unwrap()
+    common::fixture("agws", name)
 }
 
 /// A scripted answer: the operation we expect to be called, and the body it answers with

@@ -1,13 +1,14 @@
 //! Assist fiscal services (spec/assist.md): requests, tolerant response parsing in JSON and
 //! SOAP, statuses, errortext codes, validation and secrets.
 
+mod common;
 use kassa::assist::{self, cheque, codes, xml};
 use kassa::json::{self, Json};
 use kassa::operation::{BuildCtx, OpClass};
 use kassa::{Client, ErrorKind, HttpResponse, KassaError};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("tests/fixtures/assist/{name}")).unwrap()
+    common::fixture("assist", name)
 }
 
 const OPTIONS: &str = r#"{"merchantId":123456,"login":"svc_user","password":"s3cr3t-Pa55","baseUrl":"https://payments.demo.paysecure.ru/"}"#;

@@ -2,6 +2,8 @@
 //! compared, responses parsed), the envelope variants, the error tables of §10 and the
 //! operation table against the endpoint index of §1.
 
+mod common;
+use common::s;
 use kassa::codes::Outcome;
 use kassa::fiscalbox::{self, codes};
 use kassa::json::{self, Json};
@@ -46,12 +48,6 @@ fn err(op: &str, name: &str) -> KassaError {
         Ok(v) => panic!("{op} {name} parsed: {}", v.to_compact()),
         Err(e) => e,
     }
-}
-
-fn s<'a>(v: &'a Json, path: &[&str]) -> &'a str {
-    v.pointer(path)
-        .and_then(Json::as_str)
-        .unwrap_or_else(|| panic!("{path:?} in {}", v.to_compact()))
 }
 
 fn int(v: &Json, path: &[&str]) -> i64 {

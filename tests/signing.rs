@@ -200,6 +200,7 @@ fn parser_survives_arbitrary_bytes() {
     // A cheap deterministic fuzz: every prefix and single-byte mutation of a real body.
     let body = r#"{"username":"Иван","amount":100.5,"nested":{"a":[1,2.5e-3,true,null,"\u0026"]}}"#;
     let bytes = body.as_bytes();
+    assert!(canonical_json(body).is_ok());
     for end in 0..=bytes.len() {
         if let Ok(prefix) = std::str::from_utf8(&bytes[..end]) {
             let _ = canonical_json(prefix);
@@ -213,7 +214,10 @@ fn parser_survives_arbitrary_bytes() {
             let mut m = bytes.to_vec();
             m[i] = b;
             if let Ok(text) = std::str::from_utf8(&m) {
-                let _ = canonical_json(text);
+                // Whatever parses must come out canonical: canonicalizing again changes nothing.
+                if let Ok(canonical) = canonical_json(text) {
+                    assert_eq!(canonical_json(&canonical).unwrap(), canonical, "{text}");
+                }
             }
         }
     }

@@ -462,23 +462,10 @@ $('rd-form').addEventListener('submit', decodeResponse);
 
 const sq = { url: $('sq-url'), error: $('sq-error'), result: $('sq-result') };
 
-function soliqAvailable() {
-  if (typeof kassa.parseSoliqQr !== 'function') return false;
-  try {
-    kassa.parseSoliqQr('');
-  } catch (error) {
-    if (/is not a kassa function/.test(error?.message ?? '')) return false;
-  }
-  return true;
-}
 
 $('sq-form').addEventListener('submit', (event) => {
   event.preventDefault();
   sq.result.textContent = '';
-  if (!soliqAvailable()) {
-    showError(sq.error, 'Reading Soliq links is not available in this build of kassa yet.');
-    return;
-  }
   try {
     sq.result.textContent = pretty(kassa.parseSoliqQr(sq.url.value));
     showError(sq.error, null);
@@ -498,10 +485,5 @@ rd.operation.value = RESPONSE_EXAMPLE.operation;
 rd.status.value = String(RESPONSE_EXAMPLE.status);
 rd.body.value = RESPONSE_EXAMPLE.body;
 decodeResponse();
-if (!soliqAvailable()) {
-  sq.url.placeholder = 'not available in this build yet';
-  $('sq-decode').disabled = true;
-  showError(sq.error, 'Reading Soliq links is not available in this build of kassa yet.');
-}
 $('status').textContent = 'Ready — running offline in this page.';
 document.documentElement.dataset.ready = 'true';

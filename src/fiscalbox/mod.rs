@@ -659,29 +659,26 @@ fn is_zero_or_null(value: Option<&Json>) -> bool {
     }
 }
 
-fn finish_payme_confirm(result: &mut Json, _config: &Config) -> Result<()> {
+/// A confirmation succeeded when its error field (`error` for Payme, `error_code` for Anor) is
+/// absent, null, 0 or empty.
+fn confirm_outcome(result: &mut Json, error_field: &str) {
     if let Some(map) = result.as_object_mut() {
-        let ok = is_zero_or_null(map.get("error"));
-        let outcome = if ok {
+        let outcome = if is_zero_or_null(map.get(error_field)) {
             Outcome::Success
         } else {
             Outcome::Failed
         };
         map.insert("outcome", Json::str(outcome.as_str()));
     }
+}
+
+fn finish_payme_confirm(result: &mut Json, _config: &Config) -> Result<()> {
+    confirm_outcome(result, "error");
     Ok(())
 }
 
 fn finish_anor_confirm(result: &mut Json, _config: &Config) -> Result<()> {
-    if let Some(map) = result.as_object_mut() {
-        let ok = is_zero_or_null(map.get("error_code"));
-        let outcome = if ok {
-            Outcome::Success
-        } else {
-            Outcome::Failed
-        };
-        map.insert("outcome", Json::str(outcome.as_str()));
-    }
+    confirm_outcome(result, "error_code");
     Ok(())
 }
 

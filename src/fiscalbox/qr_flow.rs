@@ -287,12 +287,12 @@ fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>>
                 "is required: the amount (tiyin) of the payment being resumed, for received_card",
             ));
         }
-        let placeholder = obj_payment_placeholder(wallet);
+        let sample_payment = sample_payment_for_validation(wallet);
         let mut check = order_for(
             wallet,
             &order,
             amount,
-            payment.as_ref().unwrap_or(&placeholder),
+            payment.as_ref().unwrap_or(&sample_payment),
         );
         if !check.contains_key("time") {
             // The real time is stamped when it is sent; any valid time checks the rest.
@@ -323,7 +323,8 @@ fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>>
     }))
 }
 
-fn obj_payment_placeholder(wallet: Wallet) -> Json {
+/// Stands in for the wallet's answer while the order is validated before any money moves.
+fn sample_payment_for_validation(wallet: Wallet) -> Json {
     let mut m = Map::new();
     m.insert("payment_id", Json::str("0"));
     if wallet.payment == "anor" {
