@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
-# Builds the npm package in pkg/: wasm (release profile), wasm-bindgen glue, wasm-opt,
-# TypeScript declarations generated from the Rust tables, and the playground catalog.
+# Builds the npm package in pkg/: one .wasm per entry of the registry (src/registry.rs: the
+# root `kassa` with every provider, then one per module), each with its wasm-bindgen glue and
+# wasm-opt, plus what kassa-typegen generates from the registry (the entry files per runtime,
+# the .d.ts of each entry, the describe catalogs, the registry metadata).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # KASSA_OUT builds a copy of the package elsewhere (a directory holding src/ and package.json),
 # so that a second working copy can build without touching pkg/.
 out=${KASSA_OUT:-pkg}
+dist="$out/dist"
+target=${CARGO_TARGET_DIR:-target}
 
-cargo build --quiet --lib --target wasm32-unknown-unknown --release
-rm -rf "$out/dist"
-wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$out/dist" --out-name kassa \
-  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/kassa.wasm"
-# The features match what rustc 1.95 emits for wasm32-unknown-unknown by default.
-node_modules/.bin/wasm-opt -Oz \
-  --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
-  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
-  "$out/dist/kassa_bg.wasm" -o "$out/dist/kassa_bg.wasm"
-cargo run --quiet --bin kassa-typegen -- "$out/kassa.d.ts"
+cargo build --quiet --bin kassa-typegen
+typegen="$target/debug/kassa-typegen"
+rm -rf "$dist"
+"$typegen" "$dist"
+
+# Entry X is built from the Cargo features the registry names, with Cargo profile wasm-X.
+"$typegen" --entries | while read -r name features; do
+  flags=()
+  [ "$features" != default ] && flags=(--no-default-features --features "$features")
+  cargo build --quiet --lib --target wasm32-unknown-unknown --profile "wasm-$name" "${flags[@]}"
+  wasm-bindgen --target web --weak-refs --no-typescript --out-dir "$dist/$name" --out-name kassa \
+    "$target/wasm32-unknown-unknown/wasm-$name/kassa.wasm"
+  # The features match what rustc 1.95 emits for wasm32-unknown-unknown by default.
+  node_modules/.bin/wasm-opt -Oz \
+    --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+    "$dist/$name/kassa_bg.wasm" -o "$dist/$name/kassa_bg.wasm"
+  raw=$(stat -c %s "$dist/$name/kassa_bg.wasm")
+  gz=$(gzip -9c "$dist/$name/kassa_bg.wasm" | wc -c)
+  printf 'built %-10s %s/kassa_bg.wasm %7d bytes raw, %6d gzip -9\n' "$name" "$dist/$name" "$raw" "$gz"
+done
 cp README.md "$out/README.md"
-
-raw=$(stat -c %s "$out/dist/kassa_bg.wasm")
-gz=$(gzip -9c "$out/dist/kassa_bg.wasm" | wc -c)
-echo "built $out/: kassa_bg.wasm ${raw} bytes raw, ${gz} bytes gzip -9"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, native Rust tests, the wasm build, the binding layer
-# in wasm (wasm-bindgen-test under Node), the package checks (tsc --strict consumer,
-# publint, arethetypeswrong) and the JavaScript suites against the built package — Node
-# (ESM and CommonJS), the Workers runtime (workerd via Miniflare), headless Chromium, the
+# Runs every test: formatting and lints (every module's feature set too), native Rust tests,
+# the wasm build of every entry, the binding layer in wasm (wasm-bindgen-test under Node), the
+# package checks (tsc --strict consumer, publint, arethetypeswrong on every entry) and the
+# JavaScript suites against the built package — every entry in Node (ESM and CommonJS), the
+# Workers runtime (workerd via Miniflare, and a wrangler bundle) and headless Chromium, the
 # emulator flows and fault injection, the playground and the CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,10 @@ cargo fmt --all -- --check
 say "cargo clippy (native and wasm32, -D warnings)"
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+# Each module's .wasm is built from its own features (src/registry.rs): lint those builds too.
+for features in $(cargo run --quiet --bin kassa-typegen -- --entries | awk '$2 != "default" {print $2}'); do
+  cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings
+done
 
 say "native Rust tests"
 cargo test --quiet
@@ -31,9 +36,11 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 say "TypeScript consumer (tsc --strict)"
 node_modules/.bin/tsc -p tests/ts
 
-say "package lint (publint, arethetypeswrong)"
+say "package lint (publint, arethetypeswrong on every entry)"
 node_modules/.bin/publint pkg --strict
-(cd pkg && ../node_modules/.bin/attw --pack . --profile esm-only)
+# The module entries come from the `./*` exports pattern, which attw does not expand by itself.
+subpaths=$(cargo run --quiet --bin kassa-typegen -- --entries | awk '$2 != "default" {print "./" $1}')
+(cd pkg && ../node_modules/.bin/attw --pack . --profile esm-only --include-entrypoints $subpaths)
 
 say "JavaScript suites (Node, Workers runtime, Chromium)"
 node --test --test-concurrency=2 tests/js/

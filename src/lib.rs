@@ -18,24 +18,32 @@
     )
 )]
 
+#[cfg(feature = "assist")]
 pub mod assist;
 pub mod client;
 pub mod codes;
+#[cfg(feature = "diagnose")]
 pub mod diagnose;
 pub mod error;
+#[cfg(feature = "fiscalbox")]
 pub mod fiscalbox;
 pub mod flow;
 pub mod helper;
 pub mod http;
 pub mod json;
 pub mod money;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod npm;
 pub mod operation;
+#[cfg(feature = "fiscalbox")]
 pub mod receipt;
+pub mod registry;
 pub mod retry;
 pub mod schema;
 pub mod tarlan;
 pub mod time;
 pub mod transport;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod typescript;
 
 #[cfg(target_arch = "wasm32")]
@@ -45,34 +53,7 @@ pub use client::{Client, ProviderDef};
 pub use error::{ErrorKind, KassaError};
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use json::Json;
-
-/// Every provider, in the order the JavaScript classes are listed.
-pub static PROVIDERS: [&ProviderDef; 5] = [
-    &tarlan::agws::PROVIDER,
-    &tarlan::acquiring::PROVIDER,
-    &assist::PROVIDER,
-    &fiscalbox::PROVIDER,
-    &fiscalbox::billing::PROVIDER,
-];
-
-pub fn provider(id: &str) -> Option<&'static ProviderDef> {
-    PROVIDERS.iter().copied().find(|p| p.id == id)
-}
-
-/// Helpers exported as module-level JavaScript functions (Soliq links, the receipt model,
-/// signature diagnosis), each declared next to its implementation.
-pub static MODULE_HELPERS: &[&[helper::Helper]] = &[
-    &fiscalbox::soliq::HELPERS,
-    &receipt::HELPERS,
-    &diagnose::HELPERS,
-];
-
-pub fn module_helper(name: &str) -> Option<&'static helper::Helper> {
-    MODULE_HELPERS
-        .iter()
-        .flat_map(|group| group.iter())
-        .find(|h| h.name == name)
-}
+pub use registry::{module_helper, provider};
 
 /// `canonicalJson`: Go `encoding/json` canonical text of a JSON document (no fields dropped).
 pub fn canonical_json(text: &str) -> error::Result<String> {

@@ -25,6 +25,13 @@ pub enum OpClass {
 }
 
 impl OpClass {
+    pub const ALL: [OpClass; 4] = [
+        OpClass::Read,
+        OpClass::IdempotentWrite,
+        OpClass::MoneyMoving,
+        OpClass::Write,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OpClass::Read => "read",
@@ -115,8 +122,12 @@ impl Operation {
         }
     }
 
+    /// For `describe()` and the TypeScript docs only: compiled out of the `.wasm`.
     pub const fn summary(self, summary: &'static str) -> Operation {
-        Operation { summary, ..self }
+        Operation {
+            summary: crate::schema::native_only(summary),
+            ..self
+        }
     }
 
     pub const fn class(self, class: OpClass) -> Operation {

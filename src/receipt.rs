@@ -12,6 +12,11 @@
 //!   number, date-time, fiscal sign, Soliq link; `orderLast` (§5) also the lines and totals;
 //!   a `qrWalletSale` flow result also the lines of the order it sent.
 
+// Without the Assist client (the `kassa/fiscalbox` module) the Assist half of the model is
+// compiled out; the helpers it shares with the other providers then go partly unused.
+#![cfg_attr(not(feature = "assist"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "assist")]
 use crate::assist::codes as assist_codes;
 use crate::codes::Outcome;
 use crate::error::{KassaError, Result};
@@ -255,6 +260,7 @@ fn from_agws(result: &Json) -> Result<Receipt> {
 // ---------------------------------------------------------------------------------------
 // Assist
 
+#[cfg(feature = "assist")]
 /// The receipt status: the Assist client's `outcome` when the result came through it, else
 /// the status looked up in the same table (`AssistFiscal.codes.receiptStatuses`), so both
 /// paths agree. Unknown statuses are not final: pending.
@@ -274,6 +280,7 @@ fn assist_status(m: &Map) -> &'static str {
     }
 }
 
+#[cfg(feature = "assist")]
 /// `vat10` → 10, `vat0` → 0; other tax ids (e.g. `none`, `vat110`) → null.
 fn assist_vat(tax: Option<&Json>) -> Json {
     let Some(t) = tax.and_then(Json::as_str) else {
@@ -287,6 +294,7 @@ fn assist_vat(tax: Option<&Json>) -> Json {
     }
 }
 
+#[cfg(feature = "assist")]
 fn assist_items(v: Option<&Json>) -> Result<Option<Vec<Json>>> {
     let parsed;
     let value = match v {
@@ -339,6 +347,7 @@ fn assist_items(v: Option<&Json>) -> Result<Option<Vec<Json>>> {
     Ok(Some(items))
 }
 
+#[cfg(feature = "assist")]
 fn assist_refund(m: &Map) -> Option<bool> {
     let t = text(ci(m, "calc_type")).or_else(|| text(ci(m, "type")))?;
     let t = t.to_lowercase();
@@ -351,6 +360,7 @@ fn assist_refund(m: &Map) -> Option<bool> {
     }
 }
 
+#[cfg(feature = "assist")]
 fn from_assist_one(m: &Map) -> Result<Receipt> {
     let provider_status = text(ci(m, "status"));
     let known = [
@@ -539,6 +549,12 @@ pub fn to_fiscal_receipt_with(
         ReceiptProvider::FiscalBox => {
             Ok(from_fiscalbox(result, order)?.into_json(provider, result.clone()))
         }
+        #[cfg(not(feature = "assist"))]
+        ReceiptProvider::Assist => Err(KassaError::validation(
+            "provider",
+            "'assist' receipts are converted by the `kassa` entry (this module has no Assist client)",
+        )),
+        #[cfg(feature = "assist")]
         ReceiptProvider::Assist => {
             // `{fiscalreceipt: {...}}` (the JSON root Assist uses for each service) or the
             // receipt itself; an array (several receipts for one bill) maps item by item.
@@ -592,7 +608,21 @@ pub static HELPERS: [Helper; 1] = [Helper {
     name: "toFiscalReceipt",
     run: HelperFn::Static(helper),
     ts: native_only(
-        "/** One line of a FiscalReceipt. Amounts are exact decimal strings in currency units. */
+        "/**
+ * Turns a provider's receipt result into one FiscalReceipt: provider 'agws' (TarlanAgws
+ * fiscalReceipt), 'assist' (AssistFiscal fiscalReceipt; an array gives an array) or 'fiscalbox'
+ * (FiscalBox orderCreate / orderRefuse / orderLast result, a qrWalletSale result, or `{ receipt, order }`:
+ * an orderCreate result with the params sent, for its lines and total). Parsed
+ * results and raw response bodies (object or JSON text) are both accepted.
+ */
+export declare function toFiscalReceipt(provider: 'assist', result: object[]): FiscalReceipt[];
+export declare function toFiscalReceipt(provider: 'agws' | 'assist' | 'fiscalbox' | (string & {}), result: object | string): FiscalReceipt;",
+    ),
+}];
+
+/// The receipt model's TypeScript: declared by every module whose results carry a receipt.
+pub const TS_TYPES: &str = native_only(
+    "/** One line of a FiscalReceipt. Amounts are exact decimal strings in currency units. */
 export interface FiscalReceiptItem {
   name: string | null;
   /** Quantity as a decimal string ('1', '0.25', '42.345'). */
@@ -638,16 +668,5 @@ export interface FiscalReceipt {
   error: string | null;
   /** The provider's result as given. */
   raw: unknown;
-}
-
-/**
- * Turns a provider's receipt result into one FiscalReceipt: provider 'agws' (TarlanAgws
- * fiscalReceipt), 'assist' (AssistFiscal fiscalReceipt; an array gives an array) or 'fiscalbox'
- * (FiscalBox orderCreate / orderRefuse / orderLast result, a qrWalletSale result, or `{ receipt, order }`:
- * an orderCreate result with the params sent, for its lines and total). Parsed
- * results and raw response bodies (object or JSON text) are both accepted.
- */
-export declare function toFiscalReceipt(provider: 'assist', result: object[]): FiscalReceipt[];
-export declare function toFiscalReceipt(provider: 'agws' | 'assist' | 'fiscalbox' | (string & {}), result: object | string): FiscalReceipt;",
-    ),
-}];
+}",
+);

@@ -69,7 +69,7 @@ pub struct Field {
 }
 
 /// Text needed only to generate TypeScript and docs: compiled out of the `.wasm` (it ships
-/// in `kassa.d.ts` instead), which keeps the binary small.
+/// in each entry's `index.d.ts` and `describe` catalog instead), which keeps the binary small.
 pub const fn native_only(text: &'static str) -> &'static str {
     if cfg!(target_arch = "wasm32") {
         ""

@@ -246,7 +246,7 @@ fn payment_urls_parse_through_the_static_helper() {
 
 #[test]
 fn typescript_declares_every_operation_and_helper_type() {
-    let dts = kassa::typescript::package();
+    let dts = kassa::typescript::module("tarlan").expect("the tarlan module");
     for op in &acquiring::OPERATIONS {
         let pascal = format!("{}{}", op.name[..1].to_uppercase(), &op.name[1..]);
         assert!(

@@ -998,7 +998,7 @@ fn helpers() {
 
 #[test]
 fn typescript_declares_both_operations() {
-    let ts = kassa::typescript::package();
+    let ts = kassa::typescript::module("assist").expect("the assist module");
     for needle in [
         "export declare class AssistFiscal",
         "fiscalReceipt(params?: AssistFiscalFiscalReceiptParams",

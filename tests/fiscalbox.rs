@@ -2160,7 +2160,7 @@ fn operations_list_every_endpoint_of_the_index() {
 
 #[test]
 fn typescript_declares_every_operation() {
-    let ts = kassa::typescript::render(&[&fiscalbox::PROVIDER, &fiscalbox::billing::PROVIDER], "");
+    let ts = kassa::typescript::module("fiscalbox").expect("the fiscalbox module");
     for op in fiscalbox::OPERATIONS
         .iter()
         .chain(fiscalbox::billing::OPERATIONS.iter())

@@ -1,17 +1,41 @@
 //! The wasm binding layer, run inside wasm (wasm-bindgen-test under Node): the paths that only
 //! exist on wasm32 — float digits from the JavaScript engine, errors crossing the boundary as
-//! KassaError JSON, the client handle, the catalog.
+//! Error objects (constructed through the registered KassaError class), the client handle, the
+//! code tables.
 #![cfg(target_arch = "wasm32")]
 
+use js_sys::{Function, Reflect};
 use kassa::json::{self, Json};
 use kassa::wasm;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const GO_CASES: &str = include_str!("fixtures/go-canonical.json");
 
+/// The fields of an error that crossed the boundary, read off the JS object (no JSON string).
 fn error_json(error: JsValue) -> Json {
-    json::parse(&error.as_string().expect("errors cross as strings")).expect("error JSON")
+    assert!(
+        error.is_instance_of::<js_sys::Error>(),
+        "errors cross as Error objects"
+    );
+    let fields = js_sys::JSON::stringify(&error)
+        .expect("stringify")
+        .as_string()
+        .unwrap();
+    let mut fields = json::parse(&fields).expect("error fields");
+    let message = Reflect::get(&error, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let name = Reflect::get(&error, &"name".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    if let Json::Object(m) = &mut fields {
+        m.insert("message", Json::str(message));
+        m.insert("name", Json::str(name));
+    }
+    fields
 }
 
 #[wasm_bindgen_test]
@@ -75,13 +99,29 @@ fn the_client_handle_builds_parses_and_never_shows_the_secret() {
 }
 
 #[wasm_bindgen_test]
-fn the_catalog_lists_every_provider_with_operations_and_tables() {
-    let catalog = json::parse(&wasm::catalog()).unwrap();
-    let providers = catalog.get("providers").and_then(Json::as_array).unwrap();
-    let ids: Vec<&str> = providers
-        .iter()
-        .filter_map(|p| p.get("id").and_then(Json::as_str))
-        .collect();
+fn errors_are_plain_errors_until_a_class_is_registered_then_instances_of_it() {
+    // One test, so the order is certain: the class is registered for the whole instance.
+    let e = error_json(wasm::tarlan_sign("[1]", "12345").unwrap_err());
+    assert_eq!(e.get("name").and_then(Json::as_str), Some("KassaError"));
+    assert_eq!(e.get("retryable").and_then(Json::as_bool), Some(false));
+    // A stand-in for pkg/src/error.js: takes the fields of the info it is constructed with.
+    let class: Function = js_sys::eval(
+        "(class TestError extends Error { constructor(info) { super(info.message); Object.assign(this, info); this.name = 'TestError'; } })",
+    )
+    .unwrap()
+    .unchecked_into();
+    wasm::use_error_class(class);
+    let error = wasm::tarlan_sign("{}", "a b").unwrap_err();
+    assert!(error.is_instance_of::<js_sys::Error>());
+    let e = error_json(error);
+    assert_eq!(e.get("name").and_then(Json::as_str), Some("TestError"));
+    assert_eq!(e.get("field").and_then(Json::as_str), Some("secret"));
+    assert_eq!(e.get("kind").and_then(Json::as_str), Some("validation"));
+}
+
+#[wasm_bindgen_test]
+fn every_provider_of_the_registry_has_a_client_and_code_tables() {
+    let ids: Vec<&str> = kassa::registry::providers().map(|p| p.id).collect();
     assert_eq!(
         ids,
         [
@@ -92,29 +132,15 @@ fn the_catalog_lists_every_provider_with_operations_and_tables() {
             "fiscalboxBilling"
         ]
     );
-    let agws = &providers[0];
-    assert_eq!(
-        agws.get("operations")
-            .and_then(Json::as_array)
-            .map(Vec::len),
-        Some(10)
-    );
-    assert!(agws
-        .pointer(&["tables", "errors"])
+    for id in ids {
+        let tables = json::parse(&wasm::code_tables(id).unwrap()).unwrap();
+        assert!(matches!(tables, Json::Object(_)), "{id}: its tables by id");
+    }
+    let errors = json::parse(&wasm::code_tables("agws").unwrap()).unwrap();
+    assert!(errors
+        .pointer(&["errors"])
         .and_then(Json::as_array)
         .is_some());
-    let index = json::parse(&wasm::class_index()).unwrap();
-    for provider in [
-        "agws",
-        "acquiring",
-        "assist",
-        "fiscalbox",
-        "fiscalboxBilling",
-    ] {
-        let operations = index
-            .pointer(&[provider, "operations"])
-            .and_then(Json::as_array)
-            .map(Vec::len);
-        assert!(operations.unwrap_or(0) > 0, "{provider} has operations");
-    }
+    let e = error_json(wasm::code_tables("nope").unwrap_err());
+    assert_eq!(e.get("kind").and_then(Json::as_str), Some("config"));
 }

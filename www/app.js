@@ -1,7 +1,8 @@
 // The kassa playground: plain ES modules, no framework. Everything runs in the page through
 // the package's browser build (copied to ./pkg by serve.mjs); the page makes no request after
 // it has loaded, so secrets typed here never leave it.
-import * as kassa from './pkg/src/entry-browser.js';
+import * as kassa from './pkg/dist/kassa/browser.js';
+import registry from './pkg/dist/registry.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,14 +41,17 @@ const HOSTS = {
   acquiring: 'https://prapi.tarlanpayments.kz',
 };
 
-/** Every client class of the package, with options that let it be created here. */
-const PROVIDERS = [
-  { id: 'agws', cls: 'TarlanAgws', title: 'Tarlan AGWS', options: { secret: '12345', agent: 'tarlan', project: 'mobile' } },
-  { id: 'acquiring', cls: 'TarlanAcquiring', title: 'Tarlan acquiring', options: { secret: '12345', merchantId: 1, projectId: 1 } },
-  { id: 'assist', cls: 'AssistFiscal', title: 'Assist fiscal receipts', options: { server: 'ruTest', merchantId: '123456', login: 'demo', password: 'demo-pass' } },
-  { id: 'fiscalbox', cls: 'FiscalBox', title: 'FiscalBox', options: {} },
-  { id: 'fiscalboxBilling', cls: 'FiscalBoxBilling', title: 'FiscalBox billing', options: {} },
-].filter((p) => typeof kassa[p.cls] === 'function');
+/** Options that let a client be created here: the documented test values (spec examples). */
+const EXAMPLE_OPTIONS = {
+  agws: { secret: '12345', agent: 'tarlan', project: 'mobile' },
+  acquiring: { secret: '12345', merchantId: 1, projectId: 1 },
+  assist: { server: 'ruTest', merchantId: '123456', login: 'demo', password: 'demo-pass' },
+};
+
+/** Every client class of the package, from its registry (src/registry.rs). */
+const PROVIDERS = registry.providers
+  .filter((p) => typeof kassa[p.className] === 'function')
+  .map((p) => ({ id: p.id, cls: p.className, title: p.title, options: EXAMPLE_OPTIONS[p.id] ?? {} }));
 
 /** Parameters of the documented examples, where a provider printed one. */
 const PARAM_EXAMPLES = {

@@ -33,7 +33,7 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 /** Copies the package's browser build into www/pkg. */
 export async function copyPackage(pkgDir) {
   const pkg = resolve(pkgDir);
-  if (!existsSync(join(pkg, 'dist', 'kassa_bg.wasm'))) {
+  if (!existsSync(join(pkg, 'dist', 'registry.js'))) {
     throw new Error(`no built package in ${pkg}: run ./scripts/build.sh first (it writes ${join(pkg, 'dist')})`);
   }
   const target = join(WWW, 'pkg');

@@ -65,15 +65,15 @@ Secret: KASSA_SECRET, else a prompt. Example:
 Prints the exact request kassa would send, without sending it: {method, url, headers, body} as
 JSON, or a curl command with --curl.
 
-  <provider>   agws, acquiring, assist, fiscalbox, fiscalboxBilling (or the class name, e.g. TarlanAgws)
+  <provider>   a provider id (agws, fiscalbox, ...; "kassa build" lists them) or its class name (TarlanAgws)
   <operation>  an operation of that client; "kassa build <provider>" lists them
   --params     the operation's parameters: a JSON file, "-" for stdin, or inline JSON
   --options    client options (camelCase, e.g. {"agent":"tarlan","project":"mobile"}): a JSON file
                or inline JSON without secrets
   --curl       print a curl command instead of JSON
 
-Secrets come from the environment: KASSA_SECRET becomes the client's "secret" option (Tarlan
-hosts), KASSA_PASSWORD its "password" option. Example:
+Secrets come from the environment: KASSA_SECRET becomes the client's "secret" option, and
+KASSA_PASSWORD its "password" option, for the clients that have one. Example:
   KASSA_SECRET=12345 kassa build agws check --options '{"agent":"tarlan","project":"mobile"}' \\
     --params '{"username":"989898","service_code":"201106"}' --curl
 `,
@@ -91,24 +91,30 @@ in the process list and are saved in shell history. Set the environment variable
 
 class UsageError extends Error {}
 
-const PROVIDERS = {
-  agws: 'TarlanAgws',
-  acquiring: 'TarlanAcquiring',
-  assist: 'AssistFiscal',
-  fiscalbox: 'FiscalBox',
-  fiscalboxBilling: 'FiscalBoxBilling',
-};
-
 let kassaModule;
 async function kassa() {
-  if (!kassaModule) {
-    try {
-      kassaModule = await import('../src/entry-node.js');
-    } catch (error) {
-      throw new Error(`cannot load the kassa package (${error.message}); if this is a source checkout, run ./scripts/build.sh first`);
-    }
-  }
+  kassaModule ??= await load('../dist/kassa/node.js');
   return kassaModule;
+}
+
+/** A file of the built package, or a message saying how to build it. */
+async function load(path) {
+  try {
+    return await import(path);
+  } catch (error) {
+    throw new Error(`cannot load the kassa package (${error.message}); if this is a source checkout, run ./scripts/build.sh first`);
+  }
+}
+
+/** Every provider, from the registry the build generates (src/registry.rs). */
+async function providers() {
+  return (await load('../dist/registry.js')).default.providers;
+}
+
+/** What describe() says of each operation of a provider, without making a client. */
+async function operationsOf(id) {
+  const catalog = JSON.parse((await load('../dist/kassa/catalog.js')).default);
+  return catalog[id] ?? [];
 }
 
 /** Splits argv into positionals and --flags (`--name value`, `--name=value`, boolean flags). */
@@ -274,10 +280,10 @@ async function cmdDiagnose(args) {
   return d.match ? 0 : 1;
 }
 
-function providerKey(name) {
-  if (!name) return undefined;
+/** The provider named by its id or its class name, any case. */
+function findProvider(list, name) {
   const lower = name.toLowerCase();
-  return Object.keys(PROVIDERS).find((id) => id.toLowerCase() === lower || PROVIDERS[id].toLowerCase() === lower);
+  return list.find((p) => p.id.toLowerCase() === lower || p.className.toLowerCase() === lower);
 }
 
 /** JSON from inline text (starts with { or [), "-" (stdin) or a file. */
@@ -300,9 +306,27 @@ async function cmdBuild(args) {
   const [providerName, operation, ...extra] = positionals;
   if (flags.help && !providerName) return print(HELP.build);
   if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
-  if (!providerName) throw new UsageError(`kassa build needs a provider: ${Object.keys(PROVIDERS).join(', ')}`);
-  const id = providerKey(providerName);
-  if (!id) throw new UsageError(`unknown provider "${providerName}"; one of: ${Object.keys(PROVIDERS).join(', ')}`);
+  const list = await providers();
+  const ids = list.map((p) => p.id).join(', ');
+  if (!providerName) throw new UsageError(`kassa build needs a provider: ${ids}`);
+  const provider = findProvider(list, providerName);
+  if (!provider) throw new UsageError(`unknown provider "${providerName}"; one of: ${ids}`);
+  const { id, className } = provider;
+  // Listing operations needs no client: the same catalog describe() reads.
+  if (!operation || flags.help) {
+    const ops = await operationsOf(id);
+    const lines = [`Operations of ${className} (kassa build ${id} <operation>):`];
+    for (const op of ops) {
+      if (flags.help && operation && op.name !== operation) continue;
+      lines.push(`  ${op.name.padEnd(22)} ${op.method} ${op.path}  — ${op.summary}`);
+      if (flags.help && operation) {
+        for (const p of op.params) lines.push(`      ${p.name}${p.required ? '' : '?'}: ${p.type}${p.fromOptions ? ` (or client option ${p.option})` : ''}${p.doc ? ` — ${p.doc}` : ''}`);
+      }
+    }
+    print(`${lines.join('\n')}\n`);
+    if (flags.help) return 0;
+    throw new UsageError(`kassa build ${id} needs an operation (listed above)`);
+  }
   let options = {};
   if (flags.options !== undefined) {
     const inline = /^\s*[{[]/.test(flags.options);
@@ -311,30 +335,11 @@ async function cmdBuild(args) {
     const secretKey = inline && Object.keys(options).find((key) => SECRET_OPTION_KEYS.includes(key));
     if (secretKey) throw new UsageError(`--options given inline contains "${secretKey}".\n${SECRET_REFUSAL}`);
   }
-  if (process.env.KASSA_SECRET && options.secret === undefined && (id === 'agws' || id === 'acquiring')) options.secret = process.env.KASSA_SECRET;
-  if (process.env.KASSA_PASSWORD && options.password === undefined) options.password = process.env.KASSA_PASSWORD;
-  const k = await kassa();
-  const Client = k[PROVIDERS[id]];
-  if (typeof Client !== 'function') throw new UsageError(`this build of kassa has no ${PROVIDERS[id]} client`);
-  // Listing operations needs no configuration: a placeholder secret only to describe them.
-  const listing = !operation || flags.help;
-  if (listing) {
-    const describer = new Client({ ...(id === 'agws' || id === 'acquiring' ? { secret: 'x' } : {}), ...options });
-    const ops = describer.describe();
-    const lines = [`Operations of ${PROVIDERS[id]} (kassa build ${id} <operation>):`];
-    for (const op of ops) {
-      if (flags.help && operation && op.name !== operation) continue;
-      lines.push(`  ${op.name.padEnd(22)} ${op.method} ${op.path}  — ${op.summary}`);
-      if (flags.help && operation) {
-        for (const p of op.params) lines.push(`      ${p.name}${p.required ? '' : '?'}: ${p.type}${p.fromOptions ? ` (or client option ${p.option})` : ''}${p.doc ? ` — ${p.doc}` : ''}`);
-      }
-    }
-    if (ops.length === 0) lines.push('  (none in this build)');
-    print(`${lines.join('\n')}\n`);
-    if (flags.help) return 0;
-    throw new UsageError(`kassa build ${id} needs an operation (listed above)`);
-  }
+  const hasOption = (name) => provider.options.some((o) => o.name === name);
+  if (process.env.KASSA_SECRET && options.secret === undefined && hasOption('secret')) options.secret = process.env.KASSA_SECRET;
+  if (process.env.KASSA_PASSWORD && options.password === undefined && hasOption('password')) options.password = process.env.KASSA_PASSWORD;
   const params = flags.params === undefined ? {} : await jsonArg(flags.params, 'params');
+  const Client = (await kassa())[className];
   const client = new Client(options);
   if (flags.curl) return print(`${client.curl(operation, params)}\n`);
   return print(`${JSON.stringify(client.build(operation, params), null, 2)}\n`);

@@ -42,7 +42,8 @@ export const DEFAULT_TIMING = deepFreeze({
 });
 
 const MAX_REQUEST_RECORDS = 10_000; // a long-running `kassa-emulator` must not grow without bound
-const PROVIDER_ORDER = ['agws', 'acquiring', 'assist', 'fiscalbox', 'fiscalboxBilling'];
+// Every provider of the SDK, in its registry's order (each must have an emulation below).
+const PROVIDER_ORDER = Object.keys(OPERATIONS);
 
 /**
  * Starts the emulator. Resolves to a handle with the base URL of every provider, the live
@@ -98,6 +99,8 @@ export async function startEmulator(options = {}) {
     fiscalbox: createFiscalbox(ctx),
     fiscalboxBilling: createFiscalboxBilling(ctx),
   };
+  const missing = PROVIDER_ORDER.filter((id) => !providers[id]);
+  if (missing.length) throw new Error(`the emulator has no emulation of ${missing.join(', ')}`);
   // Longest prefix first: "/fiscalbox-billing" must not be taken for "/fiscalbox".
   const byPrefix = Object.values(providers).sort((a, b) => b.prefix.length - a.prefix.length);
 

@@ -1,7 +1,9 @@
 //! Tarlan Payments: what the AGWS host and the acquiring host share — the signature, the
 //! signed request encoder and the `{status, status_code, message, result}` envelope.
 
+#[cfg(feature = "acquiring")]
 pub mod acquiring;
+#[cfg(feature = "agws")]
 pub mod agws;
 pub mod sign;
 

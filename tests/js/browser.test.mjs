@@ -2,6 +2,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import registry from '../../pkg/dist/registry.js';
+import { expectedFor } from './support/entry-checks.mjs';
 import { serveStatic } from './support/static-server.mjs';
 import { launchChromium } from './support/chromium.mjs';
 
@@ -30,6 +32,37 @@ test('a page importing the browser entry signs the cash-in example', async () =>
   assert.equal(result.errorField, 'body.amount');
   assert.equal(result.request.headers['X-Signature'], '06db6a7291b1503767ecedfe73dae0699474f58fea091c602a4d7afd696fb528');
   await page.close();
+});
+
+test('every entry in Chromium: its exports and its examples, fetching only its own .wasm', async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  try {
+    await page.goto(`${server.url}/tests/browser/sign.html`);
+    await page.waitForFunction(() => window.kassaResult, null, { timeout: 15000 });
+    for (const entry of registry.entries) {
+      const wasm = [];
+      const onRequest = (request) => { if (request.url().endsWith('.wasm')) wasm.push(new URL(request.url()).pathname); };
+      page.on('request', onRequest);
+      // The file the `browser` condition of the entry's subpath points at.
+      const seen = await page.evaluate(async ({ url, checks }) => {
+        const k = await import(url);
+        const { runChecks } = await import(checks);
+        const root = await import('/pkg/dist/kassa/browser.js');
+        return { exports: Object.keys(k).sort(), checks: runChecks(k), sameError: k.KassaError === root.KassaError };
+      }, { url: `/pkg/dist/${entry.name}/browser.js`, checks: '/tests/js/support/entry-checks.mjs' });
+      page.off('request', onRequest);
+      assert.deepEqual(seen.exports, ['KassaError', ...entry.classes, ...entry.functions].sort(), entry.specifier);
+      assert.deepEqual(seen.checks, expectedFor(entry), entry.specifier);
+      assert.equal(seen.sameError, true);
+      // The root's wasm was fetched by sign.html already; every other entry fetches its own only.
+      if (entry.name !== 'kassa') assert.deepEqual(wasm, [`/pkg/dist/${entry.name}/kassa_bg.wasm`], entry.specifier);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
 });
 
 test('the browser entry calls the emulator cross-origin: pay until final, and 1014 on a wrong secret', async () => {

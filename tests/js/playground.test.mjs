@@ -196,6 +196,10 @@ test('request builder: one request per provider that has operations', async () =
   assert.ok(request.includes(`X-Signature: ${DOCUMENTED[0].signature}`), request);
   assert.ok(request.endsWith(DOCUMENTED[0].canonical), request);
   assert.match(await page.textContent('#rb-curl'), /^curl /);
+  // The parameter table's notes column shows each parameter's doc (from the describe catalog):
+  // `username` of check, as the AGWS table documents it (spec/tarlan-agws.md §2.1).
+  const usernameRow = await page.$$eval('#rb-param-table tr', (rows) => rows.map((r) => r.textContent).find((t) => t.startsWith('username')));
+  assert.match(usernameRow, /User ID/);
   // A bad parameter is a KassaError naming the field.
   await page.fill('#rb-params', JSON.stringify({ service_code: '201106' }));
   await page.click('#rb-build');

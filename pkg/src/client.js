@@ -1,0 +1,121 @@
+// The behaviour every provider client shares, and the binding of one module's wasm. The
+// client classes themselves — one per provider, with one method per operation, flow and helper
+// — are generated from the Rust registry into each entry's api.js (src/registry.rs,
+// kassa-typegen), so no list of providers or operations is written here.
+
+import { configError, validationError } from './error.js';
+import { jsonText, responseText } from './convert.js';
+
+/** One module's wasm glue and its `describe` catalog (JSON text, parsed on first use). */
+export class Binding {
+  #catalogText;
+  #catalog = null;
+
+  constructor(wasm, catalogText) {
+    this.wasm = wasm;
+    this.#catalogText = catalogText;
+  }
+
+  /** The operations of a provider as `describe()` returns them. */
+  operations(providerId) {
+    this.#catalog ??= JSON.parse(this.#catalogText);
+    return this.#catalog[providerId] ?? [];
+  }
+
+  /** A provider's code tables, a fresh copy each time. */
+  codes(providerId) {
+    return JSON.parse(this.wasm.code_tables(providerId));
+  }
+
+  /** A static helper of a provider (`providerId`) or a module function (`''`): JSON in and out. */
+  invokeStatic(providerId, name, args) {
+    return JSON.parse(this.wasm.invoke_static(providerId, name, jsonText(args, 'arguments')));
+  }
+}
+
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+
+/** Shared behaviour of every provider client; the secret lives only inside wasm memory. */
+export class KassaClient {
+  #binding;
+  #provider;
+  #inner;
+
+  constructor(binding, providerId, options) {
+    if (options === undefined) options = {};
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw configError('options', 'must be an object');
+    }
+    const { fetch, ...rest } = options;
+    if (fetch !== undefined && typeof fetch !== 'function') throw configError('fetch', 'must be a function');
+    this.#binding = binding;
+    this.#provider = providerId;
+    this.#inner = new binding.wasm.WasmClient(providerId, jsonText(rest, 'options'), fetch);
+  }
+
+  /** @internal Calls a Rust method helper of this provider with JSON arguments. */
+  invokeHelper(name, args) {
+    return JSON.parse(this.#inner.invoke(name, jsonText(args, 'arguments')));
+  }
+
+  /** Every operation this client supports. */
+  operations() {
+    return this.#binding.operations(this.#provider).map((op) => op.name);
+  }
+
+  /**
+   * How each operation is declared (method, path, class, params with their docs); with a name,
+   * that one operation.
+   */
+  describe(operation) {
+    const all = this.#binding.operations(this.#provider);
+    if (operation === undefined) return structuredClone(all);
+    const found = all.find((op) => op.name === operation);
+    if (!found) {
+      throw validationError('operation', `names no operation of ${this.constructor.name} (got ${JSON.stringify(String(operation))}); known operations: ${all.map((op) => op.name).join(', ')}`);
+    }
+    return structuredClone(found);
+  }
+
+  /** The signed request, without sending it: `{ method, url, headers, body }`. */
+  build(operation, params) {
+    return JSON.parse(this.#inner.build(String(operation), jsonText(params ?? {}, 'params')));
+  }
+
+  /** The same request as a copy-pasteable curl command. */
+  curl(operation, params) {
+    return this.#inner.curl(String(operation), jsonText(params ?? {}, 'params'));
+  }
+
+  /** Parses `{ status, headers, body }` into the typed result, or throws a KassaError. */
+  parse(operation, response) {
+    return JSON.parse(this.#inner.parse(String(operation), responseText(response)));
+  }
+
+  /** Builds, sends with the transport rules (safe retries, unknown outcomes) and parses. */
+  async call(operation, params, options) {
+    const { signal, ...rest } = options ?? {};
+    const text = await this.#inner.call(String(operation), jsonText(params ?? {}, 'params'), jsonText(rest, 'options'), signal);
+    return JSON.parse(text);
+  }
+
+  /** @internal Runs a Rust flow of this provider (see src/flow.rs). */
+  async runFlow(name, params, options) {
+    const { signal, ...rest } = options ?? {};
+    const text = await this.#inner.run_flow(String(name), jsonText(params ?? {}, 'params'), jsonText(rest, 'options'), signal);
+    return JSON.parse(text);
+  }
+
+  /** Configuration without secrets. */
+  toJSON() {
+    return JSON.parse(this.#inner.describe());
+  }
+
+  toString() {
+    return `[${this.constructor.name} ${this.#inner.describe()}]`;
+  }
+
+  [inspectSymbol]() {
+    return `${this.constructor.name} ${this.#inner.describe()}`;
+  }
+}
