@@ -1,6 +1,6 @@
 //! The npm package's generated files, from the registry: for each entry (`kassa` and one per
-//! module) its JavaScript API (`api.js`: the client classes, one method per operation, flow and
-//! helper; the module functions), one tiny file per runtime that instantiates its `.wasm`, its
+//! module) one file per runtime that instantiates its `.wasm` and declares its JavaScript API
+//! (the client classes, one method per operation, flow and helper; the module functions), its
 //! `describe` catalog and its `.d.ts`; and `registry.js`, the metadata the CLI, the emulator
 //! and the playground enumerate providers from. ESM named exports must be static, so these are
 //! written at build time by `kassa-typegen` into `pkg/dist/` (git-ignored).
@@ -82,6 +82,10 @@ const SRC: &str = "../../src";
 /// The wasm-bindgen output of an entry, inside its folder.
 pub const GLUE: &str = "kassa.js";
 pub const WASM: &str = "kassa_bg.wasm";
+/// The `describe` catalog: JSON that Node reads on first use, and the same as a module exporting
+/// it as a string for the runtimes that bundle it.
+const CATALOG_JSON: &str = "catalog.json";
+const CATALOG_JS: &str = "catalog.js";
 
 fn js_doc(text: &str, indent: &str, out: &mut String) {
     if !text.is_empty() {
@@ -182,31 +186,53 @@ fn class_js(p: &ProviderDef, out: &mut String) {
     out.push_str("}\n");
 }
 
-/// `api.js`: the entry's exports, bound to its own wasm glue. Calls nothing at import time,
-/// so the runtime entry can instantiate the wasm after importing it.
-pub fn api_js(entry: &Entry) -> String {
-    let kinds: Vec<ArgKind> = entry
-        .functions()
-        .flat_map(|f| f.args.iter().map(|a| a.kind))
-        .collect();
-    let converters: Vec<&str> = [
-        (ArgKind::Json, "jsonText"),
-        (ArgKind::Secret, "secretText"),
-        (ArgKind::Str, "stringText"),
-    ]
-    .iter()
-    .filter(|(kind, _)| kinds.contains(kind))
-    .map(|(_, name)| *name)
-    .collect();
+/// One runtime's file of an entry: it instantiates the entry's own `.wasm` the way that
+/// runtime allows, then declares the entry's exports bound to it. Each file is self-contained
+/// (a few small modules to load, which is most of a cold start): Node compiles the wasm
+/// synchronously so `import` and `require()` both work (no top-level await: Node's
+/// require(esm) refuses it) and reads the `describe` catalog from disk on first use; Workers
+/// forbid compiling wasm from bytes, so the `.wasm` is imported as a module (wrangler, esbuild
+/// and Miniflare give a `WebAssembly.Module`); browsers fetch it next to the file (bundlers that
+/// understand `new URL(..., import.meta.url)` copy it). Both bundle the catalog as a string.
+pub fn runtime_js(entry: &Entry, runtime: Runtime) -> String {
     let mut out = format!(
-        "{GENERATED}\n// {}: {}\n\
-         import * as wasm from './{GLUE}';\n\
-         import catalog from './catalog.js';\n\
-         import {{ KassaError }} from '{SRC}/error.js';\n\
-         import {{ Binding, KassaClient }} from '{SRC}/client.js';\n",
+        "{GENERATED}\n// {} for {}: {}\n",
         entry.specifier(),
+        runtime.title(),
         entry.summary
     );
+    let (imports, init, catalog) = match runtime {
+        Runtime::Node => (
+            "import { readFileSync } from 'node:fs';\n",
+            format!("wasm.initSync({{ module: readFileSync(new URL('./{WASM}', import.meta.url)) }});\n"),
+            format!("() => readFileSync(new URL('./{CATALOG_JSON}', import.meta.url), 'utf8')"),
+        ),
+        Runtime::Workerd => (
+            "",
+            format!("import wasmModule from './{WASM}';\n"),
+            "() => catalog".to_string(),
+        ),
+        Runtime::Browser => (
+            "",
+            String::new(),
+            "() => catalog".to_string(),
+        ),
+    };
+    out.push_str(imports);
+    let _ = writeln!(out, "import * as wasm from './{GLUE}';");
+    if runtime != Runtime::Node {
+        let _ = writeln!(out, "import catalog from './{CATALOG_JS}';");
+    }
+    match runtime {
+        Runtime::Workerd => out.push_str(&init),
+        Runtime::Node | Runtime::Browser => {}
+    }
+    let _ = writeln!(out, "import {{ KassaError }} from '{SRC}/error.js';");
+    let _ = writeln!(
+        out,
+        "import {{ Binding, KassaClient }} from '{SRC}/client.js';"
+    );
+    let converters = converters(entry);
     if !converters.is_empty() {
         let _ = writeln!(
             out,
@@ -214,7 +240,21 @@ pub fn api_js(entry: &Entry) -> String {
             converters.join(", ")
         );
     }
-    out.push_str("\nexport { KassaError };\n\nconst binding = new Binding(wasm, catalog);\n");
+    out.push('\n');
+    match runtime {
+        Runtime::Node => out.push_str(&init),
+        Runtime::Workerd => out.push_str("wasm.initSync({ module: wasmModule });\n"),
+        Runtime::Browser => {
+            let _ = writeln!(
+                out,
+                "await wasm.default({{ module_or_path: new URL('./{WASM}', import.meta.url) }});"
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "wasm.use_error_class(KassaError);\nconst binding = new Binding(wasm, {catalog});\n\nexport {{ KassaError }};"
+    );
     for f in entry.functions() {
         function_js(f, &mut out);
     }
@@ -224,36 +264,21 @@ pub fn api_js(entry: &Entry) -> String {
     out
 }
 
-/// The runtime entries. Node compiles the wasm synchronously so `import` and `require()` both
-/// work (no top-level await: Node's require(esm) refuses it); Workers forbid compiling wasm
-/// from bytes, so the `.wasm` is imported as a module (wrangler, esbuild and Miniflare give a
-/// `WebAssembly.Module`); browsers fetch it next to the file (bundlers that understand
-/// `new URL(..., import.meta.url)` copy it).
-pub fn runtime_js(entry: &Entry, runtime: Runtime) -> String {
-    let init = match runtime {
-        Runtime::Node => format!(
-            "import {{ readFileSync }} from 'node:fs';\n\
-             import {{ initSync, use_error_class }} from './{GLUE}';\n\
-             import {{ KassaError }} from '{SRC}/error.js';\n\n\
-             initSync({{ module: readFileSync(new URL('./{WASM}', import.meta.url)) }});\n"
-        ),
-        Runtime::Workerd => format!(
-            "import wasmModule from './{WASM}';\n\
-             import {{ initSync, use_error_class }} from './{GLUE}';\n\
-             import {{ KassaError }} from '{SRC}/error.js';\n\n\
-             initSync({{ module: wasmModule }});\n"
-        ),
-        Runtime::Browser => format!(
-            "import init, {{ use_error_class }} from './{GLUE}';\n\
-             import {{ KassaError }} from '{SRC}/error.js';\n\n\
-             await init({{ module_or_path: new URL('./{WASM}', import.meta.url) }});\n"
-        ),
-    };
-    format!(
-        "{GENERATED}\n// {} for {}.\n{init}use_error_class(KassaError);\n\nexport * from './api.js';\n",
-        entry.specifier(),
-        runtime.title()
-    )
+/// The argument converters (pkg/src/convert.js) the entry's functions use.
+fn converters(entry: &Entry) -> Vec<&'static str> {
+    let kinds: Vec<ArgKind> = entry
+        .functions()
+        .flat_map(|f| f.args.iter().map(|a| a.kind))
+        .collect();
+    [
+        (ArgKind::Json, "jsonText"),
+        (ArgKind::Secret, "secretText"),
+        (ArgKind::Str, "stringText"),
+    ]
+    .iter()
+    .filter(|(kind, _)| kinds.contains(kind))
+    .map(|(_, name)| *name)
+    .collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -295,11 +320,11 @@ pub fn catalog(entry: &Entry) -> Json {
 }
 
 /// `catalog.js`: the catalog as one string literal, parsed on the first `describe()`.
-pub fn catalog_js(entry: &Entry) -> String {
+fn catalog_js(entry: &Entry, json: &str) -> String {
     format!(
         "{GENERATED}\n// What describe() returns for {}, parsed on first use.\nexport default {};\n",
         entry.specifier(),
-        js_string(&catalog(entry).to_compact())
+        js_string(json)
     )
 }
 
@@ -437,19 +462,20 @@ pub fn files() -> Vec<File> {
     ];
     for entry in entries() {
         let dir = entry.name;
-        out.push(File {
-            path: format!("{dir}/api.js"),
-            text: api_js(&entry),
-        });
         for runtime in Runtime::ALL {
             out.push(File {
                 path: format!("{dir}/{}", runtime.file()),
                 text: runtime_js(&entry, runtime),
             });
         }
+        let catalog = catalog(&entry).to_compact();
         out.push(File {
-            path: format!("{dir}/catalog.js"),
-            text: catalog_js(&entry),
+            path: format!("{dir}/{CATALOG_JS}"),
+            text: catalog_js(&entry, &catalog),
+        });
+        out.push(File {
+            path: format!("{dir}/{CATALOG_JSON}"),
+            text: catalog,
         });
         let dts = typescript::entry(
             &format!("{}: {}", entry.specifier(), entry.summary),

@@ -1,24 +1,25 @@
-// The behaviour every provider client shares, and the binding of one module's wasm. The
-// client classes themselves — one per provider, with one method per operation, flow and helper
-// — are generated from the Rust registry into each entry's api.js (src/registry.rs,
-// kassa-typegen), so no list of providers or operations is written here.
+// The behaviour every provider client shares, and the binding of one entry's wasm. The client
+// classes themselves — one per provider, with one method per operation, flow and helper — are
+// generated from the Rust registry into each entry's runtime files (src/registry.rs, src/npm.rs),
+// so no list of providers or operations is written here.
 
 import { configError, validationError } from './error.js';
 import { jsonText, responseText } from './convert.js';
 
-/** One module's wasm glue and its `describe` catalog (JSON text, parsed on first use). */
+/** One entry's wasm glue and its `describe` catalog, loaded and parsed on first use. */
 export class Binding {
-  #catalogText;
+  #loadCatalog;
   #catalog = null;
 
-  constructor(wasm, catalogText) {
+  /** `loadCatalog()` gives the catalog's JSON text (read from disk in Node, bundled elsewhere). */
+  constructor(wasm, loadCatalog) {
     this.wasm = wasm;
-    this.#catalogText = catalogText;
+    this.#loadCatalog = loadCatalog;
   }
 
   /** The operations of a provider as `describe()` returns them. */
   operations(providerId) {
-    this.#catalog ??= JSON.parse(this.#catalogText);
+    this.#catalog ??= JSON.parse(this.#loadCatalog());
     return this.#catalog[providerId] ?? [];
   }
 
