@@ -27,6 +27,7 @@ pub mod fiscalbox;
 pub mod flow;
 pub mod helper;
 pub mod http;
+pub mod journal;
 pub mod json;
 pub mod money;
 pub mod operation;

@@ -17,8 +17,9 @@ use crate::codes::{CodeTable, Outcome};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
 use crate::http::{encode_pairs, join_url, HttpRequest, HttpResponse, Method};
+use crate::journal;
 use crate::json::{self, Json, Map};
-use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::operation::{BuildCtx, OpClass, Operation, Probe, Resolve, Settle};
 use crate::schema::{native_only, Check, Extra, Field, Ty};
 use codes::Advice;
 use xml::Element;
@@ -345,6 +346,16 @@ pub static OPERATIONS: [Operation; 2] = [
             copy: &[("Payment_ID", "Payment_ID"), ("Billnumber", "Billnumber")],
             fixed: &[],
             duplicate_codes: &[],
+        })
+        .settle(Settle {
+            key: &["Payment_ID", "Billnumber"],
+            answered: Outcome::Pending,
+            probe: Probe::Resolve,
+            // No "not found" code is published: a receipt that cannot be found stays unknown.
+            judge: |evidence| match evidence.answer {
+                Ok(receipt) => journal::reported(receipt),
+                Err(e) => journal::inconclusive(e),
+            },
         })
         .params(&[
             MERCHANT_ID,

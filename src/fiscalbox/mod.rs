@@ -17,8 +17,9 @@ use crate::client::{split_url, Config, ProviderDef, TRANSPORT_OPTIONS};
 use crate::codes::Outcome;
 use crate::error::{KassaError, Result};
 use crate::http::{parse_query, HttpRequest, Method};
+use crate::journal;
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::operation::{BuildCtx, Evidence, OpClass, Operation, Probe, Resolve, Settle, Verdict};
 use crate::schema::{Field, Ty};
 use crate::time::{self, DateTime};
 use types::*;
@@ -40,6 +41,133 @@ const LAST_RECEIPT_RESOLVE: Resolve = Resolve {
     fixed: &[],
     duplicate_codes: &[],
 };
+
+/// A receipt is settled through the device's last receipt, read before sending and after:
+/// ours (`uuid`) is there → registered; the same last receipt as before → never registered;
+/// another one → the device issued other receipts in between, which is not guessed.
+const RECEIPT_SETTLE: Settle = Settle {
+    key: &["uuid"],
+    answered: Outcome::Success,
+    probe: Probe::Read {
+        operation: "orderLast",
+        copy: &[],
+        needs: &[],
+        fixed: &[],
+        before: Some(last_receipt),
+    },
+    judge: judge_last_receipt,
+};
+
+/// `{uuid}` of the device's last receipt (`uuid: null` on a device that has issued none:
+/// `orderLast` then answers 36871 ERROR_RECEIPT_INDEX_OUT_OF_BOUNDS).
+fn last_receipt(answer: std::result::Result<&Json, &KassaError>) -> Option<Json> {
+    let uuid = match answer {
+        Ok(last) => last
+            .pointer(&["order", "uuid"])
+            .cloned()
+            .unwrap_or(Json::Null),
+        Err(e) if journal::code_of(e) == Some(codes::RECEIPT_INDEX_OUT_OF_BOUNDS) => Json::Null,
+        Err(_) => return None,
+    };
+    Some(crate::json::obj([("uuid", uuid)]))
+}
+
+fn judge_last_receipt(evidence: &Evidence) -> Verdict {
+    let Some(now) = last_receipt(evidence.answer) else {
+        return match evidence.answer {
+            Err(e) => journal::inconclusive(e),
+            Ok(_) => Verdict::Unsettled("orderLast did not answer".into()),
+        };
+    };
+    let ours = evidence.params.get("uuid");
+    let last = now.get("uuid").filter(|u| !u.is_null());
+    let before = evidence.baseline.and_then(|b| b.get("uuid"));
+    match (last, evidence.answer) {
+        (Some(uuid), Ok(answer)) if Some(uuid) == ours => Verdict::Performed {
+            outcome: Outcome::Success,
+            result: Some(answer.clone()),
+        },
+        _ if now.get("uuid") == before => Verdict::Absent,
+        _ => Verdict::Unsettled(
+            "the device's last receipt is neither this one nor the one before it: other receipts were issued in between".into(),
+        ),
+    }
+}
+
+/// QR wallets have no status call, but the customer's QR code is single use: presenting it
+/// again charges it (the first never arrived) or is refused as already used (it did).
+const WALLET_SETTLE: Settle = Settle {
+    key: &["qr_code"],
+    answered: Outcome::Success,
+    probe: Probe::Repeat,
+    judge: |evidence| match evidence.answer {
+        Ok(result) => performed(result),
+        Err(e) if journal::code_of(e) == Some(codes::PAYMENT_ERROR) && mentions_already_used(e) => {
+            Verdict::Performed {
+                outcome: Outcome::Success,
+                result: None,
+            }
+        }
+        Err(e) => journal::inconclusive(e),
+    },
+};
+
+/// UzQR deduplicates on `external_id`: creating again returns the same invoice.
+const UZQR_SETTLE: Settle = Settle {
+    key: &["external_id"],
+    answered: Outcome::Success,
+    probe: Probe::Repeat,
+    judge: |evidence| match evidence.answer {
+        Ok(result) => performed(result),
+        Err(e) => journal::inconclusive(e),
+    },
+};
+
+fn performed(result: &Json) -> Verdict {
+    Verdict::Performed {
+        outcome: Outcome::Success,
+        result: Some(result.clone()),
+    }
+}
+
+/// The docs publish no text for a reused code; the device's message saying "already" (used)
+/// is read as such, anything else leaves the payment unknown.
+fn mentions_already_used(error: &KassaError) -> bool {
+    let said = error
+        .info()
+        .details
+        .get("providerMessage")
+        .and_then(Json::as_str)
+        .unwrap_or(error.message());
+    said.to_ascii_lowercase().contains("already")
+}
+
+/// A pin-pad payment is settled by the pin-pad's short report, read before sending and after:
+/// its operation count grew by one → performed, not at all → never performed.
+const fn pinpad_settle(report: &'static str) -> Settle {
+    Settle {
+        key: &[],
+        answered: Outcome::Success,
+        probe: Probe::Read {
+            operation: report,
+            copy: &[],
+            needs: &[],
+            fixed: &[],
+            before: Some(pinpad_count),
+        },
+        judge: |evidence| journal::by_count(evidence, pinpad_count(evidence.answer)),
+    }
+}
+
+/// The operation count of a short report: its `Операций: N` line (the printed layout is not
+/// published; this is the line the report carries).
+fn pinpad_count(answer: std::result::Result<&Json, &KassaError>) -> Option<Json> {
+    let text = answer.ok()?.get("message")?.as_str()?;
+    text.lines().find_map(|line| {
+        let count = line.trim().strip_prefix("Операций:")?.trim();
+        count.parse::<i64>().ok().map(Json::int)
+    })
+}
 
 const fn pinpad_report(name: &'static str, path: &'static str, summary: &'static str) -> Operation {
     Operation::new(name, Method::Get, path)
@@ -63,6 +191,7 @@ const fn wallet_payment(
         .encode(encode_wallet)
         .result(result)
         .finish(finish_outcome)
+        .settle(WALLET_SETTLE)
 }
 
 /// A wallet confirmation by `payment_id`: sends the Soliq receipt link of a sale to the wallet.
@@ -87,11 +216,13 @@ const fn pinpad_payment(
     name: &'static str,
     path: &'static str,
     summary: &'static str,
+    report: &'static str,
 ) -> Operation {
     Operation::new(name, Method::Post, path)
         .summary(summary)
         .class(OpClass::MoneyMoving)
         .reference(&["amount", "request_id"])
+        .settle(pinpad_settle(report))
         .params(&PINPAD_PARAMS)
         .check(check_pinpad)
         .result(SLIP)
@@ -104,6 +235,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .class(OpClass::Write)
         .reference(&["uuid", "number"])
         .resolve(LAST_RECEIPT_RESOLVE)
+        .settle(RECEIPT_SETTLE)
         .params(&ORDER_CREATE_PARAMS)
         .check(check_order)
         .result(RECEIPT),
@@ -112,6 +244,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .class(OpClass::Write)
         .reference(&["uuid", "number", "qr_code"])
         .resolve(LAST_RECEIPT_RESOLVE)
+        .settle(RECEIPT_SETTLE)
         .params(&ORDER_REFUSE_PARAMS)
         .check(check_order)
         .result(RECEIPT),
@@ -188,12 +321,12 @@ pub static OPERATIONS: [Operation; 39] = [
         .result(ANOR_CONFIRM)
         .finish(finish_anor_confirm),
     // Pin-pads (§9.9–§9.11, §6.5, Additional commands)
-    pinpad_payment("humo", "/payment/xumo", "Humo pin-pad (Ingenico) card payment; with request_id + is_return: true, cancel one"),
+    pinpad_payment("humo", "/payment/xumo", "Humo pin-pad (Ingenico) card payment; with request_id + is_return: true, cancel one", "humoShortReport"),
     pinpad_report("humoClose", "/payment/xumo_close", "Humo pin-pad reconciliation (closes the pin-pad shift)"),
     pinpad_report("humoShortReport", "/payment/xumo_shortreport/", "Print the Humo pin-pad's intermediate short report"),
     pinpad_report("humoPrintLast", "/payment/xumo/print_last", "Reprint the last Humo transaction slip"),
     pinpad_report("humoClosePrintLast", "/payment/xumo_close/print_last", "Reprint the last Humo reconciliation"),
-    pinpad_payment("uzcard", "/payment/uzcard", "UzCard pin-pad (PAX A35) card payment; with request_id + is_return: true, return one"),
+    pinpad_payment("uzcard", "/payment/uzcard", "UzCard pin-pad (PAX A35) card payment; with request_id + is_return: true, return one", "uzcardShortReport"),
     pinpad_report("uzcardClose", "/payment/uzcard_close", "UzCard pin-pad reconciliation (closes the pin-pad shift)"),
     pinpad_report("uzcardShortReport", "/payment/uzcard_shortreport/", "Print the UzCard pin-pad's intermediate short report"),
     pinpad_report("uzcardPrintLast", "/payment/uzcard/print_last", "Reprint the last UzCard transaction slip"),
@@ -215,6 +348,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .summary("Create a UzQR dynamic QR invoice (amount in sums, e.g. \"100.00\")")
         .class(OpClass::MoneyMoving)
         .reference(&["external_id"])
+        .settle(UZQR_SETTLE)
         .params(&UZQR_CREATE_PARAMS)
         .result(UZQR_INVOICE),
     Operation::new("uzqrStatus", Method::Get, "/payment/one_qr/status")

@@ -8,11 +8,14 @@ pub mod webhook;
 use super::sign::{self, Escaping};
 use super::{encode_signed_with, parse_envelope, GetSigning, SignatureHeader};
 use crate::client::{validate_base_url, Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
-use crate::codes::CodeTable;
+use crate::codes::{CodeTable, Outcome};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{decode_component, HttpRequest, HttpResponse, Method};
+use crate::journal;
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::operation::{
+    BuildCtx, Evidence, MeasureFn, OpClass, Operation, Probe, Resolve, Settle, Verdict,
+};
 use crate::schema::{self, Check, Extra, Field, Ty};
 
 pub const PROVIDER_ID: &str = "acquiring";
@@ -348,6 +351,82 @@ const fn status_resolve(fixed: &'static [(&'static str, &'static str)]) -> Resol
     }
 }
 
+/// A transaction created under the request's own `project_reference_id` is settled by its
+/// `status`; 5103 "transaction not found" means it never arrived.
+const STATUS_SETTLE: Settle = Settle {
+    key: &["project_reference_id"],
+    answered: Outcome::Pending,
+    probe: Probe::Resolve,
+    judge: |evidence| journal::by_status(evidence, &[codes::NOT_FOUND]),
+};
+
+/// Refunds and charges name the paid transaction by `transaction_id`, but `status` finds it
+/// only by its `project_reference_id` and `type`: the caller gives them (`lookup`).
+const fn base_status(before: Option<MeasureFn>) -> Probe {
+    Probe::Read {
+        operation: "status",
+        copy: &[],
+        needs: &["project_reference_id", "type"],
+        fixed: &[],
+        before,
+    }
+}
+
+/// Two-stage charge: the base transaction is `success` once charged, still `authorized` if not.
+const CHARGE_SETTLE: Settle = Settle {
+    key: &["transaction_id"],
+    answered: Outcome::Pending,
+    probe: base_status(None),
+    judge: judge_charge,
+};
+
+/// A partial refund has no reference of its own (several may follow one payment): the caller
+/// names it, and the base transaction's refund count, read before and after, tells.
+const REFUND_SETTLE: Settle = Settle {
+    key: &[],
+    answered: Outcome::Success,
+    probe: base_status(Some(refund_count)),
+    judge: judge_refund,
+};
+
+fn refund_count(answer: std::result::Result<&Json, &KassaError>) -> Option<Json> {
+    let refunds = answer.ok()?.get("refunds");
+    match refunds {
+        None | Some(Json::Null) => Some(Json::int(0)),
+        Some(list) => list.as_array().map(|l| Json::int(l.len() as i64)),
+    }
+}
+
+fn judge_refund(evidence: &Evidence) -> Verdict {
+    let verdict = journal::by_count(evidence, refund_count(evidence.answer));
+    match (verdict, evidence.answer) {
+        // The refund entry the status lists last is this one.
+        (Verdict::Performed { outcome, .. }, Ok(status)) => Verdict::Performed {
+            outcome,
+            result: status
+                .get("refunds")
+                .and_then(Json::as_array)
+                .and_then(|l| l.last())
+                .cloned(),
+        },
+        (verdict, _) => verdict,
+    }
+}
+
+fn judge_charge(evidence: &Evidence) -> Verdict {
+    let Ok(status) = evidence.answer else {
+        return journal::by_status(evidence, &[]);
+    };
+    match status.pointer(&["transaction_status", "code"]).and_then(Json::as_str) {
+        Some("success") => journal::reported(status),
+        Some("authorized") => Verdict::Absent,
+        Some(code) => Verdict::Unsettled(format!(
+            "the charged transaction is `{code}`, which tells neither that it was charged nor that it was not"
+        )),
+        None => journal::reported(status),
+    }
+}
+
 const IDS: &[&str] = &["merchant_id", "project_id"];
 
 const fn form_op(
@@ -362,6 +441,7 @@ const fn form_op(
         .class(OpClass::IdempotentWrite)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(type_code))
+        .settle(STATUS_SETTLE)
         .params(fields)
         .from_options(IDS)
         .prefill(prefill_failure_redirect)
@@ -424,6 +504,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "one_click_pay_in")]))
+        .settle(STATUS_SETTLE)
         .params(&[
             AMOUNT,
             CALLBACK_URL,
@@ -443,6 +524,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "out")]))
+        .settle(STATUS_SETTLE)
         .params(&[
             AMOUNT,
             CALLBACK_URL,
@@ -466,6 +548,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "out")]))
+        .settle(STATUS_SETTLE)
         .params(&[
             Field::req("phone_number", Ty::Str, "Mobile number to pay out to."),
             AMOUNT,
@@ -487,6 +570,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .summary("Two-stage payment: debit (fully or partly) an authorized transaction (Russian docs only)")
         .class(OpClass::MoneyMoving)
         .reference(&["transaction_id"])
+        .settle(CHARGE_SETTLE)
         .params(&[
             Field::req("transaction_id", Ty::Int, "The authorized transaction to debit."),
             AMOUNT,
@@ -541,6 +625,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .summary("Refund (partial or full) of a successful transaction")
         .class(OpClass::MoneyMoving)
         .reference(&["transaction_id"])
+        .settle(REFUND_SETTLE)
         .params(&[
             Field::req("amount", AMOUNT_KZT, "Amount to refund, KZT (documented as Integer; fractions up to 2 decimals are sent as numbers)."),
             Field::req("transaction_id", Ty::Int, "Gateway transaction id (from the payment page URL, the webhook or `status` id)."),

@@ -10,8 +10,9 @@ use crate::client::{Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
 use crate::codes::{CodeTable, Outcome};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::journal;
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::operation::{BuildCtx, OpClass, Operation, Probe, Resolve, Settle, Verdict};
 use crate::schema::{Check, Field, Ty};
 use crate::time;
 
@@ -129,6 +130,45 @@ const STATUS_RESOLVE: Resolve = Resolve {
     duplicate_codes: &[1042],
 };
 
+/// A cash-in is settled by `status`: 1041 "Order not found" means it never arrived (and,
+/// AGWS deduplicating on external_id, the journal may send it again).
+const CASH_IN_SETTLE: Settle = Settle {
+    key: &["external_id"],
+    answered: Outcome::Pending,
+    probe: Probe::Resolve,
+    judge: |evidence| journal::by_status(evidence, &[ORDER_NOT_FOUND]),
+};
+
+/// A confirmation is settled by the payment's `status`: still "1" (created, awaiting the
+/// customer's code) means the confirmation was not performed. `status` needs the payment's
+/// `service_code`, which the confirmation does not carry: the caller gives it.
+const CONFIRM_SETTLE: Settle = Settle {
+    key: &["external_id"],
+    answered: Outcome::Pending,
+    probe: Probe::Read {
+        operation: "status",
+        copy: &[("external_id", "external_id")],
+        needs: &["service_code"],
+        fixed: &[],
+        before: None,
+    },
+    judge: |evidence| match evidence.answer {
+        Ok(status)
+            if status
+                .pointer(&["data", "status_code"])
+                .and_then(Json::as_str)
+                == Some(AWAITING_CONFIRMATION) =>
+        {
+            Verdict::Absent
+        }
+        _ => journal::by_status(evidence, &[ORDER_NOT_FOUND]),
+    },
+};
+
+const ORDER_NOT_FOUND: i64 = 1041;
+/// Transaction status "1", Transaction created: waiting for `confirmInvoice`.
+const AWAITING_CONFIRMATION: &str = "1";
+
 pub static OPERATIONS: [Operation; 10] = [
     Operation::new("check", Method::Post, "/showcase-gateway/api/v1/user/check")
         .summary("Check account status: can this account be topped up?")
@@ -155,6 +195,7 @@ pub static OPERATIONS: [Operation; 10] = [
         .class(OpClass::IdempotentWrite)
         .reference(&["external_id"])
         .resolve(STATUS_RESOLVE)
+        .settle(CASH_IN_SETTLE)
         .params(&[
             USERNAME,
             Field::req("amount", AMOUNT_KZT, "Amount in KZT: a number or decimal string with at most 2 decimals."),
@@ -194,6 +235,7 @@ pub static OPERATIONS: [Operation; 10] = [
         .class(OpClass::MoneyMoving)
         .reference(&["external_id"])
         .resolve(Resolve { duplicate_codes: &[], ..STATUS_RESOLVE })
+        .settle(CONFIRM_SETTLE)
         .params(&[
             AGENT,
             Field::opt("confirm_code", Ty::Str, "Payment confirmation code received by the customer."),
