@@ -130,16 +130,14 @@ fn performed(result: &Json) -> Verdict {
     }
 }
 
-/// The docs publish no text for a reused code; the device's message saying "already" (used)
-/// is read as such, anything else leaves the payment unknown.
+/// The docs publish no text for a reused code; the device's words (its message or error
+/// data) saying "already" (used) are read as such, anything else leaves the payment unknown.
 fn mentions_already_used(error: &KassaError) -> bool {
-    let said = error
-        .info()
-        .details
-        .get("providerMessage")
-        .and_then(Json::as_str)
-        .unwrap_or(error.message());
-    said.to_ascii_lowercase().contains("already")
+    let details = &error.info().details;
+    ["providerMessage", "errorData"]
+        .iter()
+        .filter_map(|k| details.get(k).and_then(Json::as_str))
+        .any(|said| said.to_ascii_lowercase().contains("already"))
 }
 
 /// A pin-pad payment is settled by the pin-pad's short report, read before sending and after:

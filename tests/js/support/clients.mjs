@@ -11,7 +11,8 @@ export function clientsFor(emulator, transport = {}) {
       baseUrl: urls.acquiring, secret: acquiring.secret, merchantId: acquiring.merchantId, projectId: acquiring.projectId, ...transport,
     }),
     assist: () => new AssistFiscal({ baseUrl: urls.assist, merchantId: assist.merchantId, login: assist.login, password: assist.password, ...transport }),
-    fiscalbox: () => new FiscalBox({ baseUrl: urls.fiscalbox, ...transport }),
+    // The emulator takes wallet amounts in tiyin.
+    fiscalbox: () => new FiscalBox({ baseUrl: urls.fiscalbox, walletAmountUnit: 'tiyin', ...transport }),
     fiscalboxBilling: () => new FiscalBoxBilling({
       baseUrl: urls.fiscalboxBilling, username: fiscalboxBilling.username, password: fiscalboxBilling.password, ...transport,
     }),
