@@ -50,16 +50,17 @@ pub fn check_lease(client: &Client, lease_ms: i64) -> Result<()> {
         return Ok(());
     }
     let retries = client.config.max_retries;
-    Err(KassaError::config(
-        "leaseMs",
+    Err(KassaError::new(
+        ErrorKind::Config,
         format!(
-            "({lease_ms} ms) must be longer than the longest call of the {} client can take: {longest} ms ({} ms × {} attempts{}). A shorter lease would let a reconciler take over a payment still in flight. Raise leaseMs, or give the client a lower timeoutMs or maxRetries: 0 (the journal itself settles and re-sends safely across reconcile runs).",
+            "journal option `leaseMs` ({lease_ms} ms) must be longer than the longest call of the {} client can take: {longest} ms ({} ms × {} attempts{}). A shorter lease would let a reconciler take over a payment still in flight. Raise leaseMs, or give the client a lower timeoutMs or maxRetries: 0 (the journal itself settles and re-sends safely across reconcile runs).",
             client.provider.id,
             client.config.timeout_ms,
             retries + 1,
             if retries > 0 { format!(" + up to {} ms of Retry-After/backoff before each of {retries} retries", MAX_RETRY_AFTER_MS) } else { String::new() },
         ),
     )
+    .with_field("leaseMs")
     .with_provider(client.provider.id))
 }
 
