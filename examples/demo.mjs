@@ -2,12 +2,40 @@
 // emulator by default, or against a real sandbox when its credentials are in the environment
 // (see `sandboxFromEnv`). Prints a transcript and exits 0 only if every step gave the expected
 // result.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import {
   tarlanSign, canonicalJson, parseSoliqQr, toFiscalReceipt, KassaError,
   TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox,
 } from 'kassa';
 import { startEmulator } from 'kassa/emulator';
+import { PaymentJournal, sqliteStore } from 'kassa/journal';
+
+// ---------------------------------------------------------------------------------------------
+// The payment-journal scene runs two short-lived processes of this same file:
+//   node demo.mjs --journal pay|reconcile <db file> <AGWS options JSON> <external_id>
+// `pay` dies (SIGKILL) right after its cash-in reached AGWS, before it reads the answer.
+const JOURNAL_LEASE_MS = 1500;
+if (process.argv[2] === '--journal') {
+  const [, , , mode, file, agwsOptions, externalId] = process.argv;
+  const cashInPath = '/showcase-gateway/api/v1/action/cash-in';
+  const dieAfterCashIn = async (url, init) => {
+    const response = await fetch(url, init);
+    if (mode === 'pay' && new URL(url).pathname.endsWith(cashInPath)) process.kill(process.pid, 'SIGKILL');
+    return response;
+  };
+  const agws = new TarlanAgws({ ...JSON.parse(agwsOptions), timeoutMs: 1000, maxRetries: 0, fetch: dieAfterCashIn });
+  const journal = new PaymentJournal({ store: sqliteStore(new Database(file)), clients: { agws }, leaseMs: JOURNAL_LEASE_MS });
+  await journal.migrate();
+  if (mode === 'pay') await journal.pay('agws', 'cashIn', { username: '989898', amount: '990.00', service_code: '201106', external_id: externalId });
+  else console.log(JSON.stringify(await journal.reconcile()));
+  process.exit(0);
+}
 
 let failures = 0;
 const say = (text = '') => console.log(text);
@@ -208,6 +236,43 @@ await step(`FiscalBox (${target('fiscalbox')}): shift open → Anor payment → 
   expect('shift closed', typeof closed, 'object');
   const model = toFiscalReceipt('fiscalbox', receipt);
   show('receipt model', JSON.stringify({ status: model.status, fiscal_sign: model.fiscal_sign, receipt_url: model.receipt_url }));
+});
+
+await step('Payment journal (SQLite file): a process killed after sending, recovered by reconcile() in a new process', async () => {
+  if (sandbox.agws) {
+    say('    (emulator only: this scene kills a process in the middle of a payment)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kassa-demo-'));
+  const file = join(dir, 'payments.db');
+  const externalId = `demo-journal-${Date.now()}`;
+  const self = fileURLToPath(import.meta.url);
+  const agwsOptions = JSON.stringify({ baseUrl: emulator.baseUrls.agws, ...creds.agws });
+  // Asynchronously: the emulator answering the child runs in this process.
+  const child = (mode) => new Promise((resolve) => {
+    execFile(process.execPath, [self, '--journal', mode, file, agwsOptions, externalId], { encoding: 'utf8', timeout: 30_000 }, (error, stdout) => {
+      resolve({ signal: error?.signal ?? null, stdout });
+    });
+  });
+  try {
+    const paying = await child('pay');
+    expect('process 1 recorded the cash-in, sent it, and died before reading the answer', paying.signal, 'SIGKILL');
+    const db = new Database(file);
+    const journal = new PaymentJournal({ store: sqliteStore(db), clients: { agws: new TarlanAgws({ ...options.agws, timeoutMs: 1000, maxRetries: 0 }) }, leaseMs: JOURNAL_LEASE_MS });
+    const left = await journal.get(`agws:cashIn:${externalId}`);
+    show('journal', `${left.key}: ${left.state} (claimed until ${new Date(left.leaseUntil).toISOString()}), result ${JSON.stringify(left.result)}`);
+    show('AGWS ledger', `external_id ${externalId} made ${emulator.ledger.agws.payments[externalId]?.performed ?? 0} time(s)`);
+    await new Promise((resolve) => setTimeout(resolve, JOURNAL_LEASE_MS + 100)); // the dead process's lease runs out
+    const reconciling = await child('reconcile');
+    show('process 2', `reconcile() → ${reconciling.stdout.trim()}`);
+    const recovered = await journal.get(`agws:cashIn:${externalId}`);
+    show('journal', `${recovered.key}: ${recovered.state} after ${recovered.attempts} send(s), outcome ${recovered.outcome}`);
+    expect('recovered through status, not sent again: AGWS made it', emulator.ledger.agws.payments[externalId]?.performed, 1);
+    expect('the journal knows its outcome', ['success', 'pending'].includes(recovered.state) ? 'settled' : recovered.state, 'settled');
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 await step('Safety: a wrong secret is refused by the provider (1014), a tampered callback by the receiver', async () => {
