@@ -1,6 +1,7 @@
 // kassa/journal — hand-written (the Rust typegen describes the operation tables, not this
 // driver); checked by tests/ts/consumer.mts under tsc --strict.
-import type { KassaError, TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox } from './kassa.js';
+import type { TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox } from './kassa.js';
+import { KassaError } from './kassa.js';
 
 export { KassaError };
 

@@ -3,7 +3,8 @@
 # in wasm (wasm-bindgen-test under Node), the package checks (tsc --strict consumer,
 # publint, arethetypeswrong) and the JavaScript suites against the built package — Node
 # (ESM and CommonJS), the Workers runtime (workerd via Miniflare), headless Chromium, the
-# emulator flows and fault injection, the playground and the CLI.
+# emulator flows and fault injection, the payment journal (crash, concurrency and workerd
+# tests on SQLite, a throwaway PostgreSQL and D1), the playground and the CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -35,7 +36,12 @@ say "package lint (publint, arethetypeswrong)"
 node_modules/.bin/publint pkg --strict
 (cd pkg && ../node_modules/.bin/attw --pack . --profile esm-only)
 
-say "JavaScript suites (Node, Workers runtime, Chromium)"
+say "JavaScript suites (Node, Workers runtime, Chromium; the journal on SQLite, PostgreSQL and D1)"
+# One throwaway PostgreSQL cluster for the journal tests (each test file makes its own
+# database on it), always stopped, whatever happens.
+KASSA_TEST_PG_URL=$(./scripts/postgres.sh start)
+export KASSA_TEST_PG_URL
+trap './scripts/postgres.sh stop "$KASSA_TEST_PG_URL"' EXIT
 node --test --test-concurrency=2 tests/js/
 
 say "all tests passed in $(( $(date +%s) - start ))s"

@@ -741,8 +741,9 @@ impl Machine<'_> {
     }
 
     fn probe_params(&self, op: &Operation, settle: &Settle, params: &Map, lookup: &Map) -> Json {
-        let mut out = Map::new();
-        let (copy, needs, fixed): (&[(&str, &str)], &[&str], &[(&str, &str)]) = match settle.probe {
+        /// `(to, from)` pairs of params.
+        type Pairs = &'static [(&'static str, &'static str)];
+        let (copy, needs, fixed): (Pairs, &[&str], Pairs) = match settle.probe {
             Probe::Resolve => match op.resolve {
                 Some(r) => (r.copy, &[], r.fixed),
                 None => (&[], &[], &[]),
@@ -752,6 +753,7 @@ impl Machine<'_> {
             } => (copy, needs, fixed),
             Probe::Repeat => return Json::Object(params.clone()),
         };
+        let mut out = Map::new();
         for (to, from) in copy {
             if let Some(v) = params.get(from) {
                 out.insert(*to, v.clone());

@@ -110,3 +110,24 @@ const passThrough = assist.build('fiscalize', {
   Payment_ID: 'order-42', Type: 'sell', Email: 'buyer@example.kz', ChequeItems: [], Language: 'RU',
 });
 void passThrough;
+
+// kassa/journal (hand-written declarations): the documented usage compiles, mistakes do not.
+import { PaymentJournal, sqliteStore, postgresStore, d1Store, memoryStore, KassaError as JournalError } from 'kassa/journal';
+import type { JournalRecord, JournalState, ReconcileSummary, JournalStore } from 'kassa/journal';
+async function journaled(db: { prepare(sql: string): unknown; transaction(fn: () => void): unknown }): Promise<JournalState> {
+  const journal = new PaymentJournal({ store: sqliteStore(db), clients: { agws, fiscalbox: fb }, leaseMs: 90_000 });
+  await journal.migrate();
+  const record: JournalRecord = await journal.pay('agws', 'cashIn', { username: '989898', amount: '100.50', service_code: '201106', external_id: '200001' });
+  await journal.pay('fiscalbox', 'humo', { amount: 100_000 }, { key: 'sale-7' });
+  const summary: ReconcileSummary = await journal.reconcile({ olderThanMs: 0, limit: 50 });
+  const { reply } = await journal.applyCallback('agws', '{}', { 'x-signature': 'ff' });
+  const listed: JournalRecord[] = await journal.list({ state: 'unknown', provider: 'agws' });
+  // @ts-expect-error: clients are kassa clients by provider
+  new PaymentJournal({ store: memoryStore(), clients: { agws: 'nope' } });
+  // @ts-expect-error: not a provider of the journal
+  await journal.pay('fiscalboxBilling', 'login', {});
+  void [summary.unknown, reply.status, listed, JournalError, postgresStore, d1Store];
+  return record.state;
+}
+const stores: Array<(x: never) => JournalStore> = [sqliteStore, postgresStore, d1Store];
+void [journaled, stores];
