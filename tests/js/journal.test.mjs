@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -80,7 +80,24 @@ const cashIn = (externalId, extra = {}) => ({ username: '989898', amount: '250.0
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const requestsOf = (operation, mark) => emulator.ledger.requests.slice(mark).filter((r) => r.operation === operation).length;
 
+/** Every file kassa/journal imports, following relative imports from its entry. */
+function importGraph(entry) {
+  const seen = new Set();
+  const visit = (url) => {
+    if (seen.has(url.href)) return;
+    seen.add(url.href);
+    for (const [, spec] of readFileSync(url, 'utf8').matchAll(/(?:import|export)[^'"]*from\s*'([^']+)'/g)) {
+      if (spec.startsWith('.')) visit(new URL(spec, url));
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
 test('kassa/journal loads no wasm and throws the one KassaError class', () => {
+  const entry = new URL(import.meta.resolve('kassa/journal'));
+  const files = importGraph(entry).map((f) => f.slice(f.indexOf('/src/')));
+  assert.deepEqual(files.sort(), ['/src/error.js', '/src/journal/index.js', '/src/journal/protocol.js', '/src/journal/sql.js', '/src/journal/stores.js']);
   assert.equal(KassaError, MainKassaError);
   assert.throws(() => new PaymentJournal({ store: memoryStore(), clients: { agws: {} } }), (e) => e instanceof KassaError && e.kind === 'config' && e.field === 'clients.agws');
   assert.throws(() => new PaymentJournal({ store: memoryStore(), clients: { fiscalbox: clients.agws } }), /is a agws client/);
