@@ -230,6 +230,16 @@ fn agws_status(client: &Client, code: &str) -> Answer {
     answer(client, "status", 200, &body)
 }
 
+/// The documented cash-in answer (spec/tarlan-agws.md §2.3).
+fn cash_in_success(client: &Client) -> Answer {
+    answer(
+        client,
+        "cashIn",
+        200,
+        &fixture("agws", "cash-in-success.json"),
+    )
+}
+
 const CASH_IN: &str =
     r#"{"username":"989898","amount":"1500.50","service_code":"201106","external_id":"200001"}"#;
 const CASH_IN_KEY: &str = "agws:cashIn:200001";
@@ -238,12 +248,7 @@ const CASH_IN_KEY: &str = "agws:cashIn:200001";
 fn a_payment_is_recorded_claimed_sent_and_its_answer_recorded() {
     let client = agws();
     let mut world = World::new(&client);
-    world.script(vec![answer(
-        &client,
-        "cashIn",
-        200,
-        &fixture("agws", "cash-in-success.json"),
-    )]);
+    world.script(vec![cash_in_success(&client)]);
     let record = world.pay("cashIn", CASH_IN).unwrap();
     assert_eq!(record.key, CASH_IN_KEY);
     assert_eq!(record.state, State::Success);
@@ -268,12 +273,7 @@ fn a_payment_is_recorded_claimed_sent_and_its_answer_recorded() {
 fn the_same_key_again_sends_nothing_new_and_a_different_amount_is_refused() {
     let client = agws();
     let mut world = World::new(&client);
-    world.script(vec![answer(
-        &client,
-        "cashIn",
-        200,
-        &fixture("agws", "cash-in-success.json"),
-    )]);
+    world.script(vec![cash_in_success(&client)]);
     world.pay("cashIn", CASH_IN).unwrap();
     world.now += 1_000;
     let again = world.pay("cashIn", CASH_IN).unwrap();
@@ -312,12 +312,7 @@ fn a_record_someone_holds_is_returned_as_it_is_and_taken_over_once_its_lease_exp
             200,
             &fixture("agws", "legacy-status-1041.json"),
         ),
-        answer(
-            &client,
-            "cashIn",
-            200,
-            &fixture("agws", "cash-in-success.json"),
-        ),
+        cash_in_success(&client),
     ]);
     let settled = world.reconcile(CASH_IN_KEY);
     assert_eq!(settled.state, State::Success);

@@ -1005,11 +1005,7 @@ impl Machine<'_> {
                         ),
                     )
                     .with_retryable(true);
-                    let mut failed = self.next(&record, State::Failed);
-                    failed.outcome = Some(Outcome::Failed);
-                    failed.error = self.clean(error.to_json());
-                    failed.lease_until = None;
-                    Ok(self.write(&record, failed, Stage::Outcome, false))
+                    Ok(self.failed(record, error, Stage::Outcome))
                 }
             },
             Stage::Send => Ok(self.sent(record, op, &settle, answer)),
@@ -1048,21 +1044,11 @@ impl Machine<'_> {
                 });
                 self.apply_verdict(record, op, verdict, Some(error))
             }
+            // Not settled before another lease has passed: the provider may still be working on it.
             Err(error) if leaves_outcome_open(error.kind()) => {
-                let mut unknown = self.next(&record, State::Unknown);
-                unknown.outcome = None;
-                unknown.error = self.clean(error.to_json());
-                // Not settled before another lease has passed: the provider may still be working on it.
-                unknown.lease_until = self.lease();
-                self.write(&record, unknown, Stage::Outcome, false)
+                self.unknown(record, error, self.lease(), Stage::Outcome)
             }
-            Err(error) => {
-                let mut failed = self.next(&record, State::Failed);
-                failed.outcome = Some(Outcome::Failed);
-                failed.error = self.clean(error.to_json());
-                failed.lease_until = None;
-                self.write(&record, failed, Stage::Outcome, false)
-            }
+            Err(error) => self.failed(record, error, Stage::Outcome),
         }
     }
 
@@ -1083,6 +1069,30 @@ impl Machine<'_> {
         self.write(&record, done, stage, false)
     }
 
+    /// Final and failed: refused, reported failed, or never performed.
+    fn failed(&self, record: Record, error: KassaError, stage: Stage) -> Step {
+        let mut failed = self.next(&record, State::Failed);
+        failed.outcome = Some(Outcome::Failed);
+        failed.error = self.clean(error.to_json());
+        failed.lease_until = None;
+        self.write(&record, failed, stage, false)
+    }
+
+    /// Maybe performed, nothing settled it; `not_before` keeps reconcilers away until then.
+    fn unknown(
+        &self,
+        record: Record,
+        error: KassaError,
+        not_before: Option<i64>,
+        stage: Stage,
+    ) -> Step {
+        let mut unknown = self.next(&record, State::Unknown);
+        unknown.outcome = None;
+        unknown.error = self.clean(error.to_json());
+        unknown.lease_until = not_before;
+        self.write(&record, unknown, stage, false)
+    }
+
     fn unsettled(&self, record: Record, why: String, cause: Option<KassaError>) -> Step {
         let mut error = KassaError::new(
             ErrorKind::UnknownOutcome,
@@ -1094,11 +1104,7 @@ impl Machine<'_> {
         if let Some(cause) = cause {
             error = error.with_detail("cause", cause.to_json());
         }
-        let mut unknown = self.next(&record, State::Unknown);
-        unknown.outcome = None;
-        unknown.error = self.clean(error.to_json());
-        unknown.lease_until = None;
-        self.write(&record, unknown, Stage::Settled, false)
+        self.unknown(record, error, None, Stage::Settled)
     }
 
     fn apply_verdict(
@@ -1122,11 +1128,7 @@ impl Machine<'_> {
                     ),
                 )
                 .with_detail("neverPerformed", Json::Bool(true));
-                let mut failed = self.next(&record, State::Failed);
-                failed.outcome = Some(Outcome::Failed);
-                failed.error = self.clean(error.to_json());
-                failed.lease_until = None;
-                self.write(&record, failed, Stage::Settled, false)
+                self.failed(record, error, Stage::Settled)
             }
             Verdict::Unsettled(why) => self.unsettled(record, why, cause),
         }
