@@ -222,12 +222,17 @@ fn lookup(pairs: &[(&str, &str)]) -> Map {
 }
 
 fn agws_status(client: &Client, code: &str) -> Answer {
-    // The documented status answer (spec/tarlan-agws.md, cash-in-success.json) with its status code set.
+    agws_status_as(client, "status", code)
+}
+
+/// The documented payment answer (spec/tarlan-agws.md, cash-in-success.json) of `op`, with its
+/// transaction status set.
+fn agws_status_as(client: &Client, op: &'static str, code: &str) -> Answer {
     let body = fixture("agws", "cash-in-success.json").replace(
         "\"status_code\": \"2\"",
         &format!("\"status_code\": \"{code}\""),
     );
-    answer(client, "status", 200, &body)
+    answer(client, op, 200, &body)
 }
 
 /// The documented cash-in answer (spec/tarlan-agws.md §2.3).
@@ -361,14 +366,6 @@ fn a_pending_payment_is_followed_to_its_end() {
         "a final record is left alone"
     );
     world.done();
-}
-
-fn agws_status_as(client: &Client, op: &'static str, code: &str) -> Answer {
-    let body = fixture("agws", "cash-in-success.json").replace(
-        "\"status_code\": \"2\"",
-        &format!("\"status_code\": \"{code}\""),
-    );
-    answer(client, op, 200, &body)
 }
 
 #[test]
