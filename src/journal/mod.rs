@@ -169,12 +169,10 @@ pub enum Stage {
     Settled,
     /// Writing what a verified callback says.
     Callback,
-    /// Reading a baseline for `adopt` (the caller sends).
-    Measure,
 }
 
 impl Stage {
-    const ALL: [Stage; 9] = [
+    const ALL: [Stage; 8] = [
         Stage::Baseline,
         Stage::Sending,
         Stage::Send,
@@ -183,7 +181,6 @@ impl Stage {
         Stage::Probe,
         Stage::Settled,
         Stage::Callback,
-        Stage::Measure,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -196,7 +193,6 @@ impl Stage {
             Stage::Probe => "probe",
             Stage::Settled => "settled",
             Stage::Callback => "callback",
-            Stage::Measure => "measure",
         }
     }
 
@@ -818,7 +814,7 @@ impl Machine<'_> {
             } => Ok(Step {
                 record: None,
                 action: Action::Call {
-                    stage: Stage::Measure,
+                    stage: Stage::Baseline,
                     operation,
                     params: self.probe_params(op, &settle, &prepared.params, &lookup),
                 },
