@@ -653,7 +653,10 @@ impl Machine<'_> {
         for (name, _) in &self.client.config.credentials {
             params.remove(name);
         }
-        let Json::Object(params) = self.clean(Json::Object(params)) else {
+        let (Json::Object(params), Json::Object(lookup)) = (
+            self.clean(Json::Object(params)),
+            self.clean(Json::Object(lookup)),
+        ) else {
             return Err(KassaError::decode("params are not an object"));
         };
         let now = self.clock.now_ms;
