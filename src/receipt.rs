@@ -107,24 +107,6 @@ impl Receipt {
 // ---------------------------------------------------------------------------------------
 // Small readers
 
-/// A non-empty string, or a number's literal, as text.
-fn text(v: Option<&Json>) -> Option<String> {
-    match v? {
-        Json::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Json::Number(n) => Some(n.literal().to_string()),
-        _ => None,
-    }
-}
-
-/// Case-insensitive member lookup (Assist mixes `Payment_ID`, `fiscalreceipt_ID`, ...).
-fn ci<'a>(m: &'a Map, key: &str) -> Option<&'a Json> {
-    m.get(key).or_else(|| {
-        m.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
-}
-
 fn decimal(v: Option<&Json>) -> Option<Decimal> {
     match v? {
         Json::Number(n) => Decimal::parse(n.literal()),
@@ -177,7 +159,7 @@ fn parse_dotted(s: &str) -> Option<DateTime> {
 
 /// Any date-time form the providers print, as `yyyy-MM-ddTHH:mm:ss[zone]`.
 fn date_time(v: Option<&Json>) -> Option<String> {
-    let s = text(v)?;
+    let s = v.and_then(Json::as_nonblank_text).map(String::from)?;
     if let Some(dt) = time::parse_compact(&s) {
         return Some(iso(&dt, None));
     }
@@ -238,8 +220,14 @@ fn from_agws(result: &Json) -> Result<Receipt> {
             "it has neither fiscal_number nor fiscal_check_url",
         ));
     }
-    let fiscal_sign = text(body.get("fiscal_number"));
-    let receipt_url = text(body.get("fiscal_check_url"));
+    let fiscal_sign = body
+        .get("fiscal_number")
+        .and_then(Json::as_nonblank_text)
+        .map(String::from);
+    let receipt_url = body
+        .get("fiscal_check_url")
+        .and_then(Json::as_nonblank_text)
+        .map(String::from);
     Ok(Receipt {
         status: if fiscal_sign.is_some() || receipt_url.is_some() {
             ISSUED
@@ -263,7 +251,10 @@ fn assist_status(m: &Map) -> &'static str {
         Some("success") => Some(Outcome::Success),
         Some("failed") => Some(Outcome::Failed),
         Some("pending") => Some(Outcome::Pending),
-        _ => text(ci(m, "status"))
+        _ => m
+            .get_ci("status")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from)
             .and_then(|s| assist_codes::status(&s))
             .map(|c| c.outcome.unwrap_or(Outcome::Pending)),
     };
@@ -303,7 +294,7 @@ fn assist_items(v: Option<&Json>) -> Result<Option<Vec<Json>>> {
     };
     let list = match value {
         Json::Array(a) => a,
-        Json::Object(m) => match ci(m, "items") {
+        Json::Object(m) => match m.get_ci("items") {
             Some(Json::Array(a)) => a,
             _ => {
                 return Err(KassaError::validation(
@@ -328,19 +319,34 @@ fn assist_items(v: Option<&Json>) -> Result<Option<Vec<Json>>> {
             ));
         };
         items.push(item(
-            text(ci(m, "name")).or_else(|| text(ci(m, "product"))),
-            decimal(ci(m, "quantity")).map(|d| d.to_string()),
-            decimal(ci(m, "price")).map(money_text),
-            decimal(ci(m, "amount")).map(money_text),
+            m.get_ci("name")
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
+                .or_else(|| {
+                    m.get_ci("product")
+                        .and_then(Json::as_nonblank_text)
+                        .map(String::from)
+                }),
+            decimal(m.get_ci("quantity")).map(|d| d.to_string()),
+            decimal(m.get_ci("price")).map(money_text),
+            decimal(m.get_ci("amount")).map(money_text),
             None,
-            Some(assist_vat(ci(m, "tax"))),
+            Some(assist_vat(m.get_ci("tax"))),
         ));
     }
     Ok(Some(items))
 }
 
 fn assist_refund(m: &Map) -> Option<bool> {
-    let t = text(ci(m, "calc_type")).or_else(|| text(ci(m, "type")))?;
+    let t = m
+        .get_ci("calc_type")
+        .and_then(Json::as_nonblank_text)
+        .map(String::from)
+        .or_else(|| {
+            m.get_ci("type")
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
+        })?;
     let t = t.to_lowercase();
     if t.contains("refund") || t.contains("возврат") {
         Some(true)
@@ -352,7 +358,10 @@ fn assist_refund(m: &Map) -> Option<bool> {
 }
 
 fn from_assist_one(m: &Map) -> Result<Receipt> {
-    let provider_status = text(ci(m, "status"));
+    let provider_status = m
+        .get_ci("status")
+        .and_then(Json::as_nonblank_text)
+        .map(String::from);
     let known = [
         "status",
         "fiscalreceipt_id",
@@ -360,7 +369,7 @@ fn from_assist_one(m: &Map) -> Result<Receipt> {
         "url",
         "fiscal_document_attribute",
     ];
-    if !known.iter().any(|k| ci(m, k).is_some()) {
+    if !known.iter().any(|k| m.get_ci(k).is_some()) {
         return Err(not_a(
             "an Assist fiscalreceipt result",
             "it has none of status, fiscalreceipt_ID, billnumber, url, fiscal_document_attribute",
@@ -369,18 +378,36 @@ fn from_assist_one(m: &Map) -> Result<Receipt> {
     let status = assist_status(m);
     Ok(Receipt {
         status,
-        fiscal_sign: text(ci(m, "fiscal_document_attribute")),
-        receipt_number: text(ci(m, "fiscal_receipt_number")),
-        document_number: text(ci(m, "fiscal_document_number")),
-        terminal_id: text(ci(m, "fn_number")),
-        receipt_url: text(ci(m, "url")),
-        total: decimal(ci(m, "total")).map(money_text),
+        fiscal_sign: m
+            .get_ci("fiscal_document_attribute")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from),
+        receipt_number: m
+            .get_ci("fiscal_receipt_number")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from),
+        document_number: m
+            .get_ci("fiscal_document_number")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from),
+        terminal_id: m
+            .get_ci("fn_number")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from),
+        receipt_url: m
+            .get_ci("url")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from),
+        total: decimal(m.get_ci("total")).map(money_text),
         // The currency is the order's; the receipt does not name it.
         currency: None,
-        date_time: date_time(ci(m, "receipt_datetime")),
+        date_time: date_time(m.get_ci("receipt_datetime")),
         is_refund: assist_refund(m),
-        items: assist_items(ci(m, "chequeItems"))?,
-        error: text(ci(m, "errortext")),
+        items: assist_items(m.get_ci("chequeItems"))?,
+        error: m
+            .get_ci("errortext")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from),
         provider_status,
     })
 }
@@ -430,7 +457,9 @@ fn fiscalbox_items(products: Option<&Json>) -> (Option<Vec<Json>>, Option<i128>)
             _ => None,
         };
         items.push(item(
-            text(p.get("name")),
+            p.get("name")
+                .and_then(Json::as_nonblank_text)
+                .map(String::from),
             p.get("amount")
                 .and_then(Json::as_i64)
                 .map(|q| Decimal::from_units(i128::from(q), 3).to_string()),
@@ -473,16 +502,37 @@ fn from_fiscalbox(result: &Json, order: Option<&Json>) -> Result<Receipt> {
     let lines;
     if let Some(Json::Object(fm)) = m.get("result").filter(|_| m.contains_key("order")) {
         // orderLast: the fiscal module's answer in PascalCase, the stored order beside it.
-        r.terminal_id = text(fm.get("TerminalID"));
-        r.receipt_number = text(fm.get("ReceiptSeq"));
+        r.terminal_id = fm
+            .get("TerminalID")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from);
+        r.receipt_number = fm
+            .get("ReceiptSeq")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from);
         r.date_time = date_time(fm.get("DateTime"));
-        r.fiscal_sign = text(fm.get("FiscalSign"));
-        r.receipt_url = text(fm.get("QRCodeURL"));
+        r.fiscal_sign = fm
+            .get("FiscalSign")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from);
+        r.receipt_url = fm
+            .get("QRCodeURL")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from);
         let stored = m.get("order");
         r.receipt_url = r
             .receipt_url
-            .or_else(|| text(m.get("qr_url")))
-            .or_else(|| text(stored.and_then(|o| o.get("result_url"))));
+            .or_else(|| {
+                m.get("qr_url")
+                    .and_then(Json::as_nonblank_text)
+                    .map(String::from)
+            })
+            .or_else(|| {
+                stored
+                    .and_then(|o| o.get("result_url"))
+                    .and_then(Json::as_nonblank_text)
+                    .map(String::from)
+            });
         r.date_time = r
             .date_time
             .or_else(|| date_time(stored.and_then(|o| o.get("time"))));
@@ -491,22 +541,47 @@ fn from_fiscalbox(result: &Json, order: Option<&Json>) -> Result<Receipt> {
     } else if m.contains_key("order") && !m.contains_key("terminal_id") {
         // orderLast without a fiscal result (e.g. `result: null`).
         let stored = m.get("order");
-        r.receipt_url =
-            text(m.get("qr_url")).or_else(|| text(stored.and_then(|o| o.get("result_url"))));
+        r.receipt_url = m
+            .get("qr_url")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from)
+            .or_else(|| {
+                stored
+                    .and_then(|o| o.get("result_url"))
+                    .and_then(Json::as_nonblank_text)
+                    .map(String::from)
+            });
         r.date_time = date_time(stored.and_then(|o| o.get("time")));
         r.is_refund = m.get("isRefund").and_then(Json::as_bool);
         lines = stored;
     } else {
         // orderCreate / orderRefuse.
-        r.terminal_id = text(m.get("terminal_id"));
-        r.receipt_number = text(m.get("receipt_count"));
+        r.terminal_id = m
+            .get("terminal_id")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from);
+        r.receipt_number = m
+            .get("receipt_count")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from);
         r.date_time = date_time(m.get("date_time"));
-        r.fiscal_sign = text(m.get("fiscal_sign"));
-        r.receipt_url = text(m.get("qr_url"));
+        r.fiscal_sign = m
+            .get("fiscal_sign")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from);
+        r.receipt_url = m
+            .get("qr_url")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from);
         lines = order;
         if let Some(o) = order {
             // A refund request names the refunded receipt in `qr_code`.
-            r.is_refund = Some(text(o.get("qr_code")).is_some());
+            r.is_refund = Some(
+                o.get("qr_code")
+                    .and_then(Json::as_nonblank_text)
+                    .map(String::from)
+                    .is_some(),
+            );
         }
     }
     fill_from_link(&mut r);
@@ -543,7 +618,7 @@ pub fn to_fiscal_receipt_with(
             // `{fiscalreceipt: {...}}` (the JSON root Assist uses for each service) or the
             // receipt itself; an array (several receipts for one bill) maps item by item.
             let inner = match result {
-                Json::Object(m) => ci(m, "fiscalreceipt").unwrap_or(result),
+                Json::Object(m) => m.get_ci("fiscalreceipt").unwrap_or(result),
                 other => other,
             };
             match inner {

@@ -37,12 +37,6 @@ pub struct FiscalizeAndWait {
     waiting: Waiting,
 }
 
-fn find_ci<'a>(map: &'a Map, key: &str) -> Option<&'a Json> {
-    map.iter()
-        .find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_null())
-        .map(|(_, v)| v)
-}
-
 fn create(_client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
     let Json::Object(fiscalize) = params else {
         return Err(KassaError::validation(
@@ -52,7 +46,7 @@ fn create(_client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>
     };
     let mut reference = Map::new();
     for key in ["Payment_ID", "Billnumber"] {
-        if let Some(v) = find_ci(&fiscalize, key) {
+        if let Some(v) = fiscalize.get_ci(key).filter(|v| !v.is_null()) {
             reference.insert(key, v.clone());
         }
     }

@@ -66,21 +66,13 @@ pub fn server_url(name: &str) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------
 // Field rules
 
-fn text_of(v: &Json) -> Option<String> {
-    match v {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.literal().to_string()),
-        _ => None,
-    }
-}
-
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 static DIGITS: Check = Check {
     rule: "must be a number (digits only)",
-    test: |v| text_of(v).is_some_and(|s| all_digits(&s)),
+    test: |v| v.as_text().is_some_and(all_digits),
 };
 
 static LOGIN_RULE: Check = Check {
@@ -127,7 +119,7 @@ static EMAIL_RULE: Check = Check {
 
 static PHONE_RULE: Check = Check {
     rule: "must be the phone number as digits only with the country code and no `+`, at least 11 digits (e.g. 77011234567)",
-    test: |v| text_of(v).is_some_and(|s| all_digits(&s) && (11..=15).contains(&s.len())),
+    test: |v| v.as_text().is_some_and(|s| all_digits(s) && (11..=15).contains(&s.len())),
 };
 
 // ---------------------------------------------------------------------------------------
@@ -438,7 +430,7 @@ fn configure(options: &Map) -> Result<Config> {
     }
     let mut config = Config::from_options(PROVIDER_ID, options, preset)?;
     if let Some(id) = options.get("merchantId") {
-        if !text_of(id).is_some_and(|s| all_digits(&s)) {
+        if !id.as_text().is_some_and(all_digits) {
             return Err(KassaError::config(
                 "merchantId",
                 "must be the numeric Merchant_ID issued by Assist",
@@ -800,12 +792,6 @@ fn http_error(response: &HttpResponse, cause: Option<&KassaError>) -> KassaError
     error
 }
 
-fn find_ci<'a>(map: &'a Map, key: &str) -> Option<&'a Json> {
-    map.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| v)
-}
-
 fn code_of(value: Option<&Json>) -> Option<i64> {
     match value? {
         Json::Number(n) => n.as_i64(),
@@ -816,8 +802,8 @@ fn code_of(value: Option<&Json>) -> Option<i64> {
 
 /// A non-zero firstcode/secondcode pair in `map` → the provider error.
 fn check_codes(map: &Map, service: &str) -> Result<()> {
-    let first = code_of(find_ci(map, "firstcode"));
-    let second = code_of(find_ci(map, "secondcode"));
+    let first = code_of(map.get_ci("firstcode"));
+    let second = code_of(map.get_ci("secondcode"));
     if first.unwrap_or(0) == 0 && second.unwrap_or(0) == 0 {
         return Ok(());
     }
@@ -829,7 +815,7 @@ fn check_codes(map: &Map, service: &str) -> Result<()> {
         "description",
     ]
     .iter()
-    .find_map(|k| find_ci(map, k).and_then(Json::as_str))
+    .find_map(|k| map.get_ci(k).and_then(Json::as_str))
     .unwrap_or("");
     Err(provider_error(
         service,
