@@ -4,7 +4,7 @@
 
 use crate::codes::CodeTable;
 use crate::error::{ErrorKind, KassaError, Result};
-use crate::http::{encode_component, join_url, HttpRequest, HttpResponse};
+use crate::http::{encode_component, join_url, validate_base_url, HttpRequest, HttpResponse};
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, EncodeFn, EnvelopeFn, Operation};
 use crate::schema::{self, Extra, Field};
@@ -177,20 +177,6 @@ impl Config {
             .map(Secret::expose)
             .ok_or_else(|| KassaError::config("secret", "is required to sign requests"))
     }
-}
-
-/// Accepts `http(s)://host[:port][/prefix]`; trailing slashes are dropped.
-pub fn validate_base_url(url: &str) -> Result<String> {
-    let trimmed = url.trim_end_matches('/');
-    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
-    let host = trimmed.split("://").nth(1).unwrap_or("");
-    if !scheme_ok || host.is_empty() || trimmed.contains(['?', '#', ' ']) {
-        return Err(KassaError::config(
-            "baseUrl",
-            "must be an absolute http(s) URL without query or fragment, e.g. https://api.example.kz",
-        ));
-    }
-    Ok(trimmed.to_string())
 }
 
 /// `merchant_id` → `merchantId`, `Merchant_ID` → `merchantId`: the option name of a wire field.

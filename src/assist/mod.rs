@@ -16,8 +16,10 @@ use crate::client::{Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
 use crate::codes::{CodeTable, Outcome};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
-use crate::http::{encode_pairs, join_url, HttpRequest, HttpResponse, Method};
-use crate::json::{self, Json, Map};
+use crate::http::{
+    self, encode_pairs, join_url, parse_response_json, HttpRequest, HttpResponse, Method,
+};
+use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
 use crate::schema::{native_only, Check, Extra, Field, Ty};
 use codes::Advice;
@@ -699,8 +701,6 @@ fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Resu
 // ---------------------------------------------------------------------------------------
 // Responses
 
-const MAX_RESPONSE_BYTES: usize = 4 << 20;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     Json,
@@ -874,11 +874,7 @@ fn normalize_record(map: Map) -> Map {
 
 /// Unwraps `{"<service>": {...}}` (or `result` / `<service>Response`) and lists the records.
 fn parse_json_answer(body: &str, service: &str) -> Result<(Vec<Map>, Format)> {
-    let limits = json::Limits {
-        max_bytes: MAX_RESPONSE_BYTES,
-        ..json::Limits::default()
-    };
-    let value = json::parse_with_limits(body, limits)
+    let value = parse_response_json(body)
         .map_err(|e| KassaError::decode(format!("{TITLE} answered with invalid JSON ({e}); the request may have been performed — check before repeating it")))?;
     if let Json::Object(top) = &value {
         check_codes(top, service)?;
@@ -940,7 +936,7 @@ fn is_envelope(e: &Element) -> bool {
 
 fn parse_xml_answer(body: &str, service: &str) -> Result<(Vec<Map>, Format)> {
     let limits = xml::Limits {
-        max_bytes: MAX_RESPONSE_BYTES,
+        max_bytes: http::MAX_RESPONSE_BYTES,
         ..xml::Limits::default()
     };
     let root = xml::parse(body, limits).map_err(|e| {

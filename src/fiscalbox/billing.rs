@@ -12,7 +12,6 @@ use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, OpClass, Operation};
 use crate::schema::{Check, Field, Ty};
-use crate::tarlan::parse_json_body;
 use crate::time;
 
 pub const PROVIDER_ID: &str = "fiscalboxBilling";
@@ -193,7 +192,7 @@ fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Resu
 /// DRF-style body (`detail`, `non_field_errors`, per-field lists) or a non-2xx status is
 /// turned into an error; `status` other than `successfully` too.
 fn envelope(_config: &Config, op: &Operation, response: &HttpResponse) -> Result<Json> {
-    let body = parse_json_body(TITLE, response)?;
+    let body = response.json_body(TITLE)?;
     let status = response.status;
     let detail = body
         .get("detail")

@@ -14,7 +14,6 @@ use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::HttpResponse;
 use crate::json::{self, Json, Map};
 use crate::operation::Operation;
-use crate::tarlan::parse_json_body;
 
 pub const TITLE: &str = "FiscalBox";
 
@@ -76,7 +75,7 @@ fn not_an_envelope(response: &HttpResponse, body: &Json) -> KassaError {
 /// `declined_is_result`, `is_success:false` + `error:null` + a `data.status` is returned as
 /// data (the UzQR status reads report a declined payment as a state, not a failure).
 pub fn parse(op: &Operation, response: &HttpResponse, declined_is_result: bool) -> Result<Json> {
-    let body = parse_json_body(TITLE, response)?;
+    let body = response.json_body(TITLE)?;
     let mut env = match body {
         Json::Object(map) => unwrap_result(map),
         other => return Err(not_an_envelope(response, &other)),
@@ -262,7 +261,7 @@ pub fn device_error(path: &str, error: &Map, http_status: u16) -> KassaError {
 /// The OKM validation envelope (§9b): error when the body is null or `success` is false;
 /// the message shown is `messageLat`, else `messageRu`, else `message`.
 pub fn parse_okm(op: &Operation, response: &HttpResponse) -> Result<Json> {
-    let body = parse_json_body(TITLE, response)?;
+    let body = response.json_body(TITLE)?;
     let map = match &body {
         Json::Object(map) => map,
         Json::Null => {

@@ -7,13 +7,15 @@ pub mod webhook;
 
 use super::sign::{self, Escaping};
 use super::{encode_signed_with, parse_envelope, GetSigning, SignatureHeader};
-use crate::client::{validate_base_url, Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
+use crate::client::{Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
 use crate::codes::CodeTable;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
-use crate::http::{decode_component, HttpRequest, HttpResponse, Method};
+use crate::http::{
+    decode_component, validate_base_url, HttpRequest, HttpResponse, HttpUrl, Method,
+};
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
-use crate::schema::{self, Check, Extra, Field, Ty};
+use crate::schema::{self, Check, Extra, Field, Ty, HTTP_URL};
 
 pub const PROVIDER_ID: &str = "acquiring";
 const TITLE: &str = "Tarlan acquiring";
@@ -55,14 +57,6 @@ const TYPE_CODES: &[&str] = &[
     "card_link",
     "two_stage_pay_in",
 ];
-
-static HTTP_URL: Check = Check {
-    rule: "must be an absolute http(s) URL",
-    test: |v| {
-        v.as_str()
-            .is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"))
-    },
-};
 
 static MAX_50_CHARS: Check = Check {
     rule: "must be at most 50 characters (the documented limit)",
@@ -595,15 +589,6 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     flows: &[],
 };
 
-fn host_of(url: &str) -> &str {
-    url.split("://")
-        .nth(1)
-        .unwrap_or("")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("")
-}
-
 fn configure(options: &Map) -> Result<Config> {
     let explicit_env = options.get("environment").and_then(Json::as_str);
     let environment = explicit_env.unwrap_or("production");
@@ -615,7 +600,9 @@ fn configure(options: &Map) -> Result<Config> {
     let mut reported_env = environment.to_string();
     if let Some(base) = options.get("baseUrl").and_then(Json::as_str) {
         let base = validate_base_url(base)?;
-        let host = host_of(&base).to_ascii_lowercase();
+        let host = HttpUrl::parse(&base)
+            .map(|url| url.host.to_ascii_lowercase())
+            .unwrap_or_default();
         if host.ends_with("test-tarlanpayments.kz") {
             return Err(KassaError::config(
                 "baseUrl",

@@ -12,7 +12,7 @@ use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
-use crate::schema::{Check, Field, Ty};
+use crate::schema::{Check, Field, Ty, HTTP_URL};
 use crate::time;
 
 pub const PROVIDER_ID: &str = "agws";
@@ -48,14 +48,6 @@ const AMOUNT_KZT: Ty = Ty::Money { scale: 2 };
 static ISO_DATETIME: Check = Check {
     rule: "must be an ISO 8601 date-time such as 2022-12-01T15:45:00Z",
     test: |v| v.as_str().and_then(time::parse_iso8601).is_some(),
-};
-
-static HTTP_URL: Check = Check {
-    rule: "must be an absolute http(s) URL",
-    test: |v| {
-        v.as_str()
-            .is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"))
-    },
 };
 
 pub(crate) const FAIL_REASON_TY: Ty = FAIL_REASON;
@@ -400,7 +392,7 @@ fn user_info_envelope(config: &Config, op: &Operation, response: &HttpResponse) 
                     .and_then(Json::as_str)
                     .is_some_and(|m| m.eq_ignore_ascii_case("success")) =>
         {
-            let body = super::parse_json_body(TITLE, response)?;
+            let body = response.json_body(TITLE)?;
             Ok(body.get("result").cloned().unwrap_or(Json::Null))
         }
         other => other,
