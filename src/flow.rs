@@ -3,9 +3,10 @@
 //! wasm, a scripted test natively — performs them and feeds the outcomes back. The flow
 //! never does I/O and never reads a clock: the driver passes the time in.
 
-use crate::client::Client;
 use crate::error::{KassaError, Result};
+use crate::http::HttpRequest;
 use crate::json::Json;
+use crate::operation::BuildCtx;
 
 /// What a flow wants next.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,7 +32,13 @@ pub trait Flow {
     fn resume(&mut self, now_ms: i64, outcome: Result<Json>) -> Step;
 }
 
-pub type FlowFactory = fn(&Client, Json, Json) -> Result<Box<dyn Flow>>;
+/// What a flow may ask of its client while it is being created: build (and so validate) a
+/// call before anything is sent. `Client` implements it.
+pub trait RequestBuilder {
+    fn build(&self, operation: &str, params: Json, ctx: &BuildCtx) -> Result<HttpRequest>;
+}
+
+pub type FlowFactory = fn(&dyn RequestBuilder, Json, Json) -> Result<Box<dyn Flow>>;
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlowDef {

@@ -1,8 +1,9 @@
 //! Generates the package's TypeScript declarations from the provider tables, so params,
 //! results and options are described once (in Rust) and the `.d.ts` can never drift.
 
-use crate::client::{option_name, ProviderDef};
+use crate::config::option_name;
 use crate::error::ErrorKind;
+use crate::provider::ProviderDef;
 use crate::schema::{Field, Presence, Ty};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -30,7 +30,7 @@ fn helper(c: &Client, name: &str, args: &[Json]) -> Result<Json, KassaError> {
     let h = acquiring::PROVIDER.helper(name).unwrap();
     match h.run {
         HelperFn::Static(f) => f(args),
-        HelperFn::Method(f) => f(c, args),
+        HelperFn::Method(f) => f(&c.config, args),
     }
 }
 

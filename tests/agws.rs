@@ -785,7 +785,7 @@ fn verify(body: &str, signature: &str, options: Option<&str>) -> Result<Json, Ka
     if let Some(o) = options {
         args.push(json::parse(o).unwrap());
     }
-    run(&client, &args)
+    run(&client.config, &args)
 }
 
 #[test]
@@ -845,7 +845,7 @@ fn tampered_or_unsigned_callbacks_are_signature_errors() {
     else {
         panic!()
     };
-    let e = run(&client, &[Json::str(body), Json::Null]).unwrap_err();
+    let e = run(&client.config, &[Json::str(body), Json::Null]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Signature);
 }
 

@@ -6,9 +6,8 @@
 //! repeat could make a second receipt. When its answer is lost, the receipt is looked up by
 //! `Payment_ID` (the id the merchant chose); without one the caller gets `unknown_outcome`.
 
-use crate::client::Client;
 use crate::error::{ErrorKind, KassaError, Result};
-use crate::flow::{backoff_delay, option_ms, Flow, FlowDef, Step};
+use crate::flow::{backoff_delay, option_ms, Flow, FlowDef, RequestBuilder, Step};
 use crate::json::{Json, Map};
 
 const DEFAULT_DEADLINE_MS: i64 = 120_000;
@@ -37,7 +36,7 @@ pub struct FiscalizeAndWait {
     waiting: Waiting,
 }
 
-fn create(_client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(_client: &dyn RequestBuilder, params: Json, options: Json) -> Result<Box<dyn Flow>> {
     let Json::Object(fiscalize) = params else {
         return Err(KassaError::validation(
             "params",

@@ -10,10 +10,11 @@
 pub mod cheque;
 pub mod codes;
 pub mod flow;
+pub mod receipt;
 pub mod xml;
 
-use crate::client::{Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
 use crate::codes::{CodeTable, Outcome};
+use crate::config::{Config, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
 use crate::http::{
@@ -21,6 +22,7 @@ use crate::http::{
 };
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::provider::ProviderDef;
 use crate::schema::{native_only, Check, Extra, Field, Ty};
 use codes::Advice;
 use xml::Element;
@@ -396,6 +398,7 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &TABLES,
     helpers: &HELPERS,
     flows: &flow::FLOWS,
+    receipt: Some(receipt::to_receipt),
 };
 
 // ---------------------------------------------------------------------------------------

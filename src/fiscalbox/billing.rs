@@ -6,11 +6,13 @@
 //! errors), sent only in the one place that needs them.
 
 use super::envelope::field_errors;
-use crate::client::{split_url, Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
+use crate::config::{Config, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
+use crate::operation::split_url;
 use crate::operation::{BuildCtx, OpClass, Operation};
+use crate::provider::ProviderDef;
 use crate::schema::{Check, Field, Ty};
 use crate::time;
 
@@ -106,6 +108,7 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &[],
     helpers: &[],
     flows: &[],
+    receipt: None,
 };
 
 fn configure(options: &Map) -> Result<Config> {

@@ -9,7 +9,7 @@
 //! - the OKM validation envelope `{success, message, messageRu, messageLat, code, data}`.
 
 use super::codes;
-use crate::client::Config;
+use crate::config::Config;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::HttpResponse;
 use crate::json::{self, Json, Map};

@@ -10,15 +10,18 @@ pub mod billing;
 pub mod codes;
 pub mod envelope;
 pub mod qr_flow;
+pub mod receipt;
 pub mod soliq;
 pub mod types;
 
-use crate::client::{split_url, Config, ProviderDef, TRANSPORT_OPTIONS};
 use crate::codes::Outcome;
+use crate::config::{Config, TRANSPORT_OPTIONS};
 use crate::error::{KassaError, Result};
 use crate::http::{parse_query, HttpRequest, Method};
 use crate::json::{Json, Map};
+use crate::operation::split_url;
 use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::provider::ProviderDef;
 use crate::schema::{Field, Ty};
 use crate::time::{self, DateTime};
 use types::*;
@@ -280,6 +283,7 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &codes::TABLES,
     helpers: &[],
     flows: &qr_flow::FLOWS,
+    receipt: Some(receipt::to_receipt),
 };
 
 // ---------------------------------------------------------------------------------------

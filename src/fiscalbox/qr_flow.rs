@@ -19,12 +19,10 @@
 //!   safe to run again, and carries `details.resume`: pass it back as `params.resume` and the
 //!   flow continues from the failed step without charging the customer again.
 
-use crate::client::Client;
 use crate::error::{ErrorKind, KassaError, Result};
-use crate::flow::{Flow, FlowDef, Step};
+use crate::flow::{Flow, FlowDef, RequestBuilder, Step};
 use crate::json::{Json, Map};
 use crate::operation::BuildCtx;
-use crate::receipt::{self, ReceiptProvider};
 use crate::schema::native_only;
 
 /// One QR wallet: its payment op, its confirm op, its `qr_payment_provider` code.
@@ -188,7 +186,7 @@ fn order_for(wallet: Wallet, order: &Map, amount: i64, payment: &Json) -> Map {
     params
 }
 
-fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(client: &dyn RequestBuilder, params: Json, options: Json) -> Result<Box<dyn Flow>> {
     let Json::Object(mut p) = params else {
         return Err(KassaError::validation(
             "params",
@@ -782,8 +780,7 @@ impl QrWalletSale {
             ))
         });
         let fiscal =
-            receipt::to_fiscal_receipt_with(ReceiptProvider::FiscalBox, &receipt, Some(&order))
-                .unwrap_or(Json::Null);
+            super::receipt::to_receipt_with_order(&receipt, Some(&order)).unwrap_or(Json::Null);
         let mut m = Map::new();
         m.insert("provider", Json::str(self.wallet.payment));
         m.insert("outcome", Json::str("success"));

@@ -66,16 +66,9 @@ impl SoliqQr {
         m.insert("path", Json::str(self.path.clone()));
         m.insert("host", Json::str(self.host.clone()));
         m.insert("url", Json::str(self.url()));
-        m.insert("datetime", Json::str(local_iso(&self.date_time)));
+        m.insert("datetime", Json::str(self.date_time.to_local_iso()));
         Json::Object(m)
     }
-}
-
-/// `2020-05-18T22:14:03` — no zone: the docs do not say which one `c` is in.
-pub fn local_iso(dt: &DateTime) -> String {
-    let mut text = dt.to_iso8601(0);
-    text.pop(); // the `Z`
-    text
 }
 
 const LINK_SHAPE: &str =

@@ -5,11 +5,12 @@ pub mod acquiring;
 pub mod agws;
 pub mod sign;
 
-use crate::client::{split_url, Config};
 use crate::codes::CodeTable;
+use crate::config::Config;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
+use crate::operation::split_url;
 use crate::operation::Operation;
 
 /// Where the signature goes: AGWS uses `X-Signature`, acquiring `Authorization: Bearer`.

@@ -7,14 +7,15 @@ pub mod webhook;
 
 use super::sign::{self, Escaping};
 use super::{encode_signed_with, parse_envelope, GetSigning, SignatureHeader};
-use crate::client::{Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
 use crate::codes::CodeTable;
+use crate::config::{Config, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{
     decode_component, validate_base_url, HttpRequest, HttpResponse, HttpUrl, Method,
 };
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::provider::ProviderDef;
 use crate::schema::{self, Check, Extra, Field, Ty, HTTP_URL};
 
 pub const PROVIDER_ID: &str = "acquiring";
@@ -587,6 +588,7 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &TABLES,
     helpers: &webhook::HELPERS,
     flows: &[],
+    receipt: None,
 };
 
 fn configure(options: &Map) -> Result<Config> {

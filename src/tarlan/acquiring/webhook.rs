@@ -10,7 +10,7 @@
 //! webhook as a trigger and confirm with `status` before fulfilling an order.
 
 use super::{escaping_of, payment_page, STATUS_CODES, TYPE_CODES};
-use crate::client::Client;
+use crate::config::Config;
 use crate::error::{ErrorKind, KassaError, Result};
 use crate::helper::{arg, Helper, HelperFn};
 use crate::http::parse_query;
@@ -137,10 +137,10 @@ pub fn parse_webhook(body: &Json) -> Result<Json> {
     Ok(webhook)
 }
 
-fn allowed_sets(client: &Client, options: Option<&Json>) -> Result<Vec<SignedSet>> {
+fn allowed_sets(config: &Config, options: Option<&Json>) -> Result<Vec<SignedSet>> {
     let names = options
         .and_then(|o| o.get("signedSets"))
-        .or_else(|| client.config.settings.get("webhookSignedSets"));
+        .or_else(|| config.settings.get("webhookSignedSets"));
     match names.and_then(Json::as_array) {
         Some(names) => names
             .iter()
@@ -172,12 +172,12 @@ fn signature_arg<'a>(args: &'a [Json], index: usize, what: &str) -> Result<&'a s
 /// `verifyWebhook(body, authorization, options?)`: checks the `Authorization: Bearer`
 /// signature against every allowed candidate set (all computed, each compared in constant
 /// time) and returns the typed webhook, or a `signature` error.
-pub fn verify_webhook(client: &Client, args: &[Json]) -> Result<Json> {
+pub fn verify_webhook(config: &Config, args: &[Json]) -> Result<Json> {
     let body = arg(args, 0, "body")?;
     let signature = signature_arg(args, 1, "webhook")?;
-    let allowed = allowed_sets(client, args.get(2))?;
-    let secret = client.config.signing_secret()?;
-    let escaping = escaping_of(&client.config);
+    let allowed = allowed_sets(config, args.get(2))?;
+    let secret = config.signing_secret()?;
+    let escaping = escaping_of(config);
     let text = body_text(body);
     let matched = sign::matching_candidate(&SignedSet::ALL, &allowed, signature, |set| {
         candidate_signature(&text, secret, set, escaping)
@@ -242,11 +242,11 @@ fn confirm_query(query: &Json) -> Result<Map> {
 /// `verifyConfirmRequest(query, authorization)`: the gateway's GET to confirm_url is signed
 /// like any GET — the JSON of its query (`{"project_reference_id":…,"type":…}`). Returns the
 /// two params, or a `signature` error.
-pub fn verify_confirm_request(client: &Client, args: &[Json]) -> Result<Json> {
+pub fn verify_confirm_request(config: &Config, args: &[Json]) -> Result<Json> {
     let query = confirm_query(arg(args, 0, "query")?)?;
     let signature = signature_arg(args, 1, "confirm_url request")?;
-    let secret = client.config.signing_secret()?;
-    let canonical = escaping_of(&client.config).apply(&Json::Object(query.clone()).to_canonical());
+    let secret = config.signing_secret()?;
+    let canonical = escaping_of(config).apply(&Json::Object(query.clone()).to_canonical());
     let expected = sign::sign_canonical(&canonical, secret);
     if !sign::signatures_match(&expected, signature) {
         return Err(KassaError::new(

@@ -8,7 +8,7 @@
 //! confirm the state with `status` before acting on it.
 
 use super::{finish_payment_like, FAIL_REASON_TY};
-use crate::client::Client;
+use crate::config::Config;
 use crate::error::{ErrorKind, KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
 use crate::json::{self, obj, Json, Value};
@@ -135,7 +135,7 @@ fn body_text(body: &Json) -> String {
 /// Verifies the callback's `X-Signature` against each allowed candidate set — every one is
 /// computed and compared in constant time, so the time does not tell which matched — and
 /// returns the typed callback, or a `signature` error.
-pub fn verify_callback(client: &Client, args: &[Json]) -> Result<Json> {
+pub fn verify_callback(config: &Config, args: &[Json]) -> Result<Json> {
     let body = arg(args, 0, "body")?;
     let signature = str_arg(args, 1, "signature").map_err(|_| {
         KassaError::new(
@@ -161,7 +161,7 @@ pub fn verify_callback(client: &Client, args: &[Json]) -> Result<Json> {
             .collect::<Result<_>>()?,
         None => SignedSet::ALL.to_vec(),
     };
-    let secret = client.config.signing_secret()?;
+    let secret = config.signing_secret()?;
     let text = body_text(body);
     let matched = sign::matching_candidate(&SignedSet::ALL, &allowed, signature, |set| {
         candidate_signature(&text, secret, set)

@@ -7,9 +7,8 @@
 //! (AGWS deduplicates on it). A 1042 duplicate is resolved through `status`, never treated as
 //! a new payment.
 
-use crate::client::Client;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
-use crate::flow::{backoff_delay, option_ms, Flow, FlowDef, Step};
+use crate::flow::{backoff_delay, option_ms, Flow, FlowDef, RequestBuilder, Step};
 use crate::json::{Json, Map};
 
 const DEFAULT_DEADLINE_MS: i64 = 120_000;
@@ -41,7 +40,7 @@ pub struct PayUntilFinal {
     waiting: Waiting,
 }
 
-fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(client: &dyn RequestBuilder, params: Json, options: Json) -> Result<Box<dyn Flow>> {
     let Json::Object(cash_in) = params else {
         return Err(KassaError::validation(
             "params",

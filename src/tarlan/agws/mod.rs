@@ -4,14 +4,16 @@
 pub mod callback;
 pub mod codes;
 pub mod flow;
+pub mod receipt;
 
 use super::{encode_signed, parse_envelope, GetSigning, SignatureHeader};
-use crate::client::{Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
 use crate::codes::{CodeTable, Outcome};
+use crate::config::{Config, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::provider::ProviderDef;
 use crate::schema::{Check, Field, Ty, HTTP_URL};
 use crate::time;
 
@@ -338,6 +340,7 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &TABLES,
     helpers: &callback::HELPERS,
     flows: &flow::FLOWS,
+    receipt: Some(receipt::to_receipt),
 };
 
 fn configure(options: &Map) -> Result<Config> {
