@@ -104,6 +104,17 @@ pub fn encode_signed_with(
     })
 }
 
+/// The acknowledgement of a Tarlan notification (AGWS callback, acquiring webhook): HTTP 200
+/// and nothing else. The docs ask for the 200 and document no body (spec/tarlan-agws.md §2.10,
+/// spec/tarlan-acquiring.md §5.1), so the body is empty and no Content-Type is claimed.
+pub fn notification_ack() -> Json {
+    json::obj([
+        ("status", Json::int(200)),
+        ("headers", Json::Object(Map::new())),
+        ("body", Json::str("")),
+    ])
+}
+
 /// Size limit for response bodies we parse (generous: card lists are the largest).
 const MAX_RESPONSE_BYTES: usize = 4 << 20;
 
