@@ -171,6 +171,8 @@ fn order_for(wallet: Wallet, order: &Map, amount: i64, payment: &Json) -> Map {
 }
 
 fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+    // Refused before any step: even a resumed sale's amounts are read in the wallet's unit.
+    super::wallet_amount_unit(&client.config)?;
     let Json::Object(mut p) = params else {
         return Err(KassaError::validation(
             "params",
