@@ -20,7 +20,8 @@ cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 
 say "native Rust tests"
-cargo test --quiet
+# --show-output: the Go differential prints its counts (agreed, mismatched, refused by design).
+cargo test --quiet -- --show-output
 
 say "build the npm package"
 ./scripts/build.sh
