@@ -71,83 +71,24 @@ use Advice::{ContactAssist, CorrectAndFiscalizeAgain as CorrectData, LookUpLater
 
 /// Seed 002's table "Примеры ошибок, которые могут быть получены в поле errortext", in its
 /// order. Texts are verbatim, including the no-break space and space before «чека» of 19508.
+#[rustfmt::skip]
 pub static RECEIPT_ERRORS: CodeTable = CodeTable {
     id: "receiptErrors",
     title: "Assist receipt `errortext` examples (seed 002): ID, exact text, what to do",
     entries: &[
-        errortext(
-            "19521",
-            "Не получен статус фискального чека.",
-            "The fiscal receipt's status was not received.",
-            LookUpLater,
-        ),
-        errortext(
-            "19511",
-            "Ошибка в описании позиций чека.",
-            "Error in the description of the cheque items.",
-            CorrectData,
-        ),
-        errortext(
-            "19508",
-            "Ошибка в сумме позиции или сумме\u{a0} чека.",
-            "Error in an item amount or in the cheque total.",
-            CorrectData,
-        ),
-        errortext(
-            "19506",
-            "Ошибка в параметре системы налогообложения.",
-            "Error in the taxation system parameter.",
-            CorrectData,
-        ),
-        errortext(
-            "19504",
-            "Ошибка при работе с чеком.",
-            "Error while processing the cheque.",
-            CorrectData,
-        ),
-        errortext(
-            "8006",
-            "Ошибка связи с процессинговым центром.",
-            "Communication error with the processing centre.",
-            LookUpLater,
-        ),
-        errortext(
-            "1850",
-            "Некорректное значение ставки налога.",
-            "Incorrect tax rate value.",
-            CorrectData,
-        ),
+        errortext("19521", "Не получен статус фискального чека.", "The fiscal receipt's status was not received.", LookUpLater),
+        errortext("19511", "Ошибка в описании позиций чека.", "Error in the description of the cheque items.", CorrectData),
+        errortext("19508", "Ошибка в сумме позиции или сумме\u{a0} чека.", "Error in an item amount or in the cheque total.", CorrectData),
+        errortext("19506", "Ошибка в параметре системы налогообложения.", "Error in the taxation system parameter.", CorrectData),
+        errortext("19504", "Ошибка при работе с чеком.", "Error while processing the cheque.", CorrectData),
+        errortext("8006", "Ошибка связи с процессинговым центром.", "Communication error with the processing centre.", LookUpLater),
+        errortext("1850", "Некорректное значение ставки налога.", "Incorrect tax rate value.", CorrectData),
         errortext("868", "Сбой в системе.", "System failure.", LookUpLater),
-        errortext(
-            "862",
-            "Неверный тип данных.",
-            "Wrong data type.",
-            CorrectData,
-        ),
-        errortext(
-            "615",
-            "Идентификатор (id) позиции чека не является уникальным.",
-            "The identifier (id) of a cheque item is not unique.",
-            CorrectData,
-        ),
-        errortext(
-            "456",
-            "Неверный терминал.",
-            "Wrong terminal.",
-            ContactAssist,
-        ),
-        errortext(
-            "155",
-            "Отсутствует терминал.",
-            "No terminal.",
-            ContactAssist,
-        ),
-        errortext(
-            "151",
-            "Ошибка формата ввода данных или незаполненное поле.",
-            "Data input format error or an empty field.",
-            CorrectData,
-        ),
+        errortext("862", "Неверный тип данных.", "Wrong data type.", CorrectData),
+        errortext("615", "Идентификатор (id) позиции чека не является уникальным.", "The identifier (id) of a cheque item is not unique.", CorrectData),
+        errortext("456", "Неверный терминал.", "Wrong terminal.", ContactAssist),
+        errortext("155", "Отсутствует терминал.", "No terminal.", ContactAssist),
+        errortext("151", "Ошибка формата ввода данных или незаполненное поле.", "Data input format error or an empty field.", CorrectData),
     ],
 };
 
