@@ -3,7 +3,7 @@
 
 use crate::config::{as_config_error, option_name, Config};
 use crate::error::{KassaError, Result};
-use crate::flow::RequestBuilder;
+use crate::flow::FlowClient;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, Operation};
@@ -178,7 +178,11 @@ impl Client {
     }
 }
 
-impl RequestBuilder for Client {
+impl FlowClient for Client {
+    fn config(&self) -> &Config {
+        &self.config
+    }
+
     fn build(&self, operation: &str, params: Json, ctx: &BuildCtx) -> Result<HttpRequest> {
         Client::build(self, operation, params, ctx)
     }

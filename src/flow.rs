@@ -3,6 +3,7 @@
 //! wasm, a scripted test natively — performs them and feeds the outcomes back. The flow
 //! never does I/O and never reads a clock: the driver passes the time in.
 
+use crate::config::Config;
 use crate::error::{KassaError, Result};
 use crate::http::HttpRequest;
 use crate::json::Json;
@@ -32,13 +33,14 @@ pub trait Flow {
     fn resume(&mut self, now_ms: i64, outcome: Result<Json>) -> Step;
 }
 
-/// What a flow may ask of its client while it is being created: build (and so validate) a
-/// call before anything is sent. `Client` implements it.
-pub trait RequestBuilder {
+/// What a flow sees of the client it runs on while it is being created: the configuration,
+/// and building (so validating) a call before anything is sent. `Client` implements it.
+pub trait FlowClient {
+    fn config(&self) -> &Config;
     fn build(&self, operation: &str, params: Json, ctx: &BuildCtx) -> Result<HttpRequest>;
 }
 
-pub type FlowFactory = fn(&dyn RequestBuilder, Json, Json) -> Result<Box<dyn Flow>>;
+pub type FlowFactory = fn(&dyn FlowClient, Json, Json) -> Result<Box<dyn Flow>>;
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlowDef {

@@ -206,6 +206,10 @@ export interface CodeEntry {
   kind?: ErrorKind;
   retryable: boolean;
   outcome?: 'success' | 'pending' | 'failed';
+  /** True for a spelling only an older revision of the provider's docs uses. */
+  legacy?: boolean;
+  /** For a legacy spelling: the current code it stands for. */
+  current?: string;
 }
 
 /** How an operation is declared: used by the playground's request builder. */

@@ -7,7 +7,7 @@
 //! `Payment_ID` (the id the merchant chose); without one the caller gets `unknown_outcome`.
 
 use crate::error::{ErrorKind, KassaError, Result};
-use crate::flow::{Flow, FlowDef, PollTiming, Poller, RequestBuilder, Step};
+use crate::flow::{Flow, FlowClient, FlowDef, PollTiming, Poller, Step};
 use crate::json::{Json, Map};
 
 const TIMING: PollTiming = PollTiming {
@@ -32,7 +32,7 @@ pub struct FiscalizeAndWait {
     waiting: Waiting,
 }
 
-fn create(_client: &dyn RequestBuilder, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(_client: &dyn FlowClient, params: Json, options: Json) -> Result<Box<dyn Flow>> {
     let Json::Object(fiscalize) = params else {
         return Err(KassaError::validation(
             "params",

@@ -163,36 +163,38 @@ const PAYMENT_ID: Field = Field::opt(
 .check(&PAYMENT_ID_RULE);
 
 const OUTCOME_TY: Ty = Ty::Enum(&["success", "pending", "failed"]);
-const STATUS_VALUES: &[&str] = &[
+/// The statuses a result reports (`codes::canonical_status` of every `receiptStatuses` entry;
+/// a test keeps the two in step).
+pub const STATUS_VALUES: &[&str] = &[
     "New",
     "Success",
     "CreateError",
-    "Error",
-    "ErrorRe",
-    "NotNeeded",
     "IN_PROGRESS",
     "REQUESTED",
+    "ERRORRE",
+    "ERROR",
 ];
 
 const RECEIPT_ERROR: Ty = Ty::Named(
     "AssistReceiptError",
     &[
-        Field::req("code", Ty::Nullable(&Ty::Int), "The errortext code when the text carries one (e.g. 19521), else null."),
+        Field::req("code", Ty::Nullable(&Ty::Int), "The errortext ID (seed 002's table) when Assist sent one or the text is documented, else null."),
         Field::req("text", Ty::Str, "The `errortext` exactly as Assist sent it."),
-        Field::req("message", Ty::Str, "Assist's documented text for the code (empty when the docs list the code without a text)."),
-        Field::req("meaning", Ty::Str, "What it means."),
-        Field::req("advice", Ty::Enum(&["fix_items", "fix_tax", "fix_request", "retry_later", "contact_support"]), "What to do, as a category."),
+        Field::req("documented", Ty::Bool, "True when the ID or the text is among the 13 examples of seed 002."),
+        Field::req("message", Ty::Str, "Assist's documented text for the ID (seed 002), empty when not documented."),
+        Field::req("meaning", Ty::Str, "What it means (the documented text in English), or that it is not among the documented examples."),
+        Field::req("advice", Ty::Nullable(&Ty::Enum(&["correct_and_fiscalize_again", "look_up_later", "contact_assist"])), "What to do, as a class: data errors → correct the cheque and fiscalize again; 8006, 868, 19521 → look the receipt up again later; 456, 155 → terminal set-up, contact Assist. Null when not documented."),
         Field::req("action", Ty::Str, "What to do, in words."),
-        Field::req("retryable", Ty::Bool, "True when looking the receipt up again later can help."),
+        Field::req("retryable", Ty::Bool, "True when looking the receipt up again later can help (the transient class)."),
     ],
 );
 
-const RECEIPT_FIELDS: [Field; 37] = [
+const RECEIPT_FIELDS: [Field; 38] = [
     Field::opt("billnumber", Ty::Str, "Assist operation number the receipt belongs to (when it identified the receipt)."),
     Field::opt("Payment_ID", Ty::Str, "External operation id (when it identified the receipt)."),
     Field::opt("fiscalreceipt_ID", Ty::Str, "Receipt id (kept as a string: exact)."),
     Field::opt("receipttype", Ty::Str, "Receipt type (normal / usage / correction; values not published)."),
-    Field::req("status", Ty::Enum(STATUS_VALUES), "Receipt status, canonical spelling (matched case-insensitively; unknown values kept as sent)."),
+    Field::req("status", Ty::Enum(STATUS_VALUES), "Receipt status: New, Success or CreateError (seed 002); a legacy spelling is reported as the current status it stands for (NEW → New, SUCCESS → Success, CREAREERROR → CreateError) or as itself (IN_PROGRESS, REQUESTED, ERRORRE, ERROR); unknown values kept as sent."),
     Field::opt("chequeItems", Ty::Str, "The items as the JSON text Assist sent (decoded into `items`)."),
     Field::opt("fiscal_receipt_number", Ty::Str, "Receipt number within the shift."),
     Field::opt("shift_number", Ty::Str, "Shift number."),
@@ -215,9 +217,10 @@ const RECEIPT_FIELDS: [Field; 37] = [
     Field::opt("fris_site", Ty::Str, "Tax-service site address (full receipt)."),
     Field::opt("sale_email", Ty::Str, "Receipt sender e-mail (full receipt)."),
     Field::opt("url", Ty::Str, "Address of the receipt in external storage."),
-    Field::computed("status_raw", Ty::Nullable(&Ty::Str), "The status as sent when its spelling differed from the canonical one (\"SUCCESS\", \"CREAREERROR\"), else null."),
+    Field::computed("status_raw", Ty::Nullable(&Ty::Str), "The status as sent when its spelling differed from the reported one (\"SUCCESS\", \"CREAREERROR\", \"success\"), else null."),
     Field::computed("status_known", Ty::Bool, "False when the status is not in `receiptStatuses` (then `outcome` is 'pending')."),
-    Field::computed("outcome", OUTCOME_TY, "'success' (Success), 'pending' (New, Error, ErrorRe and unknown values), 'failed' (CreateError, NotNeeded)."),
+    Field::computed("status_legacy", Ty::Bool, "True when Assist sent a spelling of the older page revision (spec/assist.md §1.3: NEW, IN_PROGRESS, REQUESTED, ERRORRE, SUCCESS, CREAREERROR, ERROR)."),
+    Field::computed("outcome", OUTCOME_TY, "'success' (Success), 'failed' (CreateError), 'pending' (New, the legacy statuses without a current equivalent, and unknown values)."),
     Field::computed("is_final", Ty::Bool, "True when the status will not change any more."),
     Field::computed("items", Ty::Nullable(&cheque::ITEMS), "`chequeItems` decoded into typed items (null when absent or not decodable)."),
     Field::computed("items_error", Ty::Nullable(&Ty::Str), "Why `chequeItems` could not be decoded, else null."),
@@ -356,7 +359,6 @@ pub static OPERATIONS: [Operation; 2] = [
             Field::opt("TaxationSystem", Ty::OneOf(&[Ty::Int, Ty::Str]), "Taxation system code (values not published)."),
             Field::opt("Tax", Ty::Str, "Request-level tax rate for items without `tax`."),
             Field::opt("FPMode", Ty::Int, "Request-level settlement method for items without `fpmode`."),
-            Field::opt("Amount", Ty::Money { scale: 2 }, "Receipt total (not in the captured docs): when given, kassa checks it equals the sum of the item amounts and sends it."),
             Field::req("ChequeItems", cheque::ITEMS, "The receipt positions (an array, `{items: [...]}` or its JSON text); validated and sent as Assist's `{\"items\":[...]}` JSON."),
         ])
         .extra(Extra::PassThrough)
@@ -366,10 +368,9 @@ pub static OPERATIONS: [Operation; 2] = [
         .result(FISCALIZE_RESULT),
 ];
 
-pub static TABLES: [&CodeTable; 4] = [
+pub static TABLES: [&CodeTable; 3] = [
     &codes::RECEIPT_STATUSES,
     &codes::RECEIPT_ERRORS,
-    &codes::RECEIPT_ERROR_TEXTS,
     &codes::ERRORS,
 ];
 
@@ -550,21 +551,7 @@ fn cheque_rules(params: &Map, config: &Config) -> cheque::Rules {
 
 fn fiscalize_cheque(params: &Map, config: &Config) -> Result<cheque::Cheque> {
     let items = params.get("ChequeItems").cloned().unwrap_or(Json::Null);
-    let cheque = cheque::from_input(&items, cheque_rules(params, config), "ChequeItems")?;
-    if let Some(amount) = params.get("Amount").and_then(Json::as_number) {
-        let declared = crate::money::Decimal::parse(amount.literal());
-        if declared != Some(cheque.total) {
-            return Err(KassaError::validation(
-                "Amount",
-                format!(
-                    "is {} but the item amounts add up to {}: the total must equal the sum of the amounts",
-                    amount.literal(),
-                    cheque.total_text()
-                ),
-            ));
-        }
-    }
-    Ok(cheque)
+    cheque::from_input(&items, cheque_rules(params, config), "ChequeItems")
 }
 
 fn check_fiscalize(params: &Map, config: &Config) -> Result<()> {
@@ -1126,6 +1113,7 @@ pub fn finish_record(record: &mut Map) {
         ),
         None => (raw.clone(), Outcome::Pending, false),
     };
+    let legacy = entry.is_some_and(|e| e.legacy);
     let is_final = known && outcome != Outcome::Pending;
     if !raw.is_empty() {
         record.insert("status", Json::str(status.clone()));
@@ -1139,6 +1127,7 @@ pub fn finish_record(record: &mut Map) {
         },
     );
     record.insert("status_known", Json::Bool(known));
+    record.insert("status_legacy", Json::Bool(legacy));
     record.insert("outcome", Json::str(outcome.as_str()));
     record.insert("is_final", Json::Bool(is_final));
     let (items, items_error) = match record.get("chequeItems") {
@@ -1165,37 +1154,34 @@ pub fn finish_record(record: &mut Map) {
     record.insert("receipt_error", receipt_error);
 }
 
-/// `{code, text, message, meaning, advice, action, retryable}` for an errortext.
+/// `{code, text, documented, message, meaning, advice, action, retryable}` for an errortext.
 pub fn explain_errortext_json(text: &str) -> Json {
+    let (code, entry) = codes::explain_errortext(text);
     let mut m = Map::new();
-    match codes::explain_errortext(text) {
-        Some((code, entry)) => {
-            m.insert("code", code.map(Json::int).unwrap_or(Json::Null));
-            m.insert("text", Json::str(text));
+    m.insert("code", code.map(Json::int).unwrap_or(Json::Null));
+    m.insert("text", Json::str(text));
+    m.insert("documented", Json::Bool(entry.is_some()));
+    match entry {
+        Some(entry) => {
             m.insert("message", Json::str(entry.message));
             m.insert("meaning", Json::str(entry.meaning));
-            m.insert("advice", Json::str(Advice::of(entry).as_str()));
+            m.insert(
+                "advice",
+                Advice::of(entry)
+                    .map(|a| Json::str(a.as_str()))
+                    .unwrap_or(Json::Null),
+            );
             m.insert("action", Json::str(entry.action));
             m.insert("retryable", Json::Bool(entry.retryable));
         }
         None => {
-            let digits: String = text
-                .trim()
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            m.insert(
-                "code",
-                digits.parse::<i64>().map(Json::int).unwrap_or(Json::Null),
-            );
-            m.insert("text", Json::str(text));
             m.insert("message", Json::str(""));
             m.insert(
                 "meaning",
-                Json::str("An errortext not in Assist's published examples."),
+                Json::str("Not among the errortext examples Assist documents (seed 002): the text is kept as Assist sent it."),
             );
-            m.insert("advice", Json::str(Advice::ContactSupport.as_str()));
-            m.insert("action", Json::str("Contact Assist support quoting the receipt id and this errortext; do not fiscalize the same operation again until they answer."));
+            m.insert("advice", Json::Null);
+            m.insert("action", Json::str("Read the text itself. Seed 002's general rule: on CreateError check the data sent and send the corrected request for fiscalization again; if the receipt stays New for several hours, contact support@assist.kz."));
             m.insert("retryable", Json::Bool(false));
         }
     }

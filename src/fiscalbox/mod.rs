@@ -264,7 +264,7 @@ pub static OPTIONS: [Field; 9] = [
     Field::opt("trailingSlash", Ty::Enum(&["documented", "none"]), "Paths as documented ('documented', default: `/order/create/` with a slash, `/payment/click` without) or every path without a trailing slash ('none') for devices that answer 404 to the slash."),
     Field::opt("timeZoneOffsetMinutes", Ty::Int, "The device clock's UTC offset in minutes, used to stamp `time` when omitted (default 300 = Tashkent, UTC+5)."),
     Field::opt("maxTimeSkewMinutes", Ty::Int, "Reject a given `time` further than this from now before sending (default 5, the device's own limit; 0 turns the check off)."),
-    Field::opt("walletAmountUnit", Ty::Enum(&["tiyin", "sum"]), "Unit the device expects for click/payme/uzum/anor `amount` (the docs conflict): 'tiyin' (default) sends the tiyin you give; 'sum' sends amount / 100 (amount must be whole sums)."),
+    Field::opt("walletAmountUnit", Ty::Enum(&["tiyin", "sum"]), "Unit the device expects for click/payme/uzum/anor `amount` — the docs conflict, so there is no default: ask FiscalBox. 'tiyin' sends the tiyin you give; 'sum' sends amount / 100 (amount must be whole sums). Until it is set, those payments and qrWalletSale refuse with kind 'config'."),
     Field::opt("providerCodeFormat", Ty::Enum(&["integer", "padded"]), "How extra_info.qr_payment_provider is sent: 'integer' (141, default, current docs) or 'padded' (\"0141\", older docs)."),
     Field::opt("paymeConfirmFields", Ty::Enum(&["current", "legacy"]), "'legacy' also sends receipt_id and fiscal_sign (taken from qr_code) with paymeConfirm, as an older revision of the docs required (default 'current')."),
     TRANSPORT_OPTIONS[0],
@@ -320,14 +320,29 @@ fn configure(options: &Map) -> Result<Config> {
         .insert("maxTimeSkewMinutes", Json::int(skew));
     for (name, default) in [
         ("trailingSlash", "documented"),
-        ("walletAmountUnit", "tiyin"),
         ("providerCodeFormat", "integer"),
         ("paymeConfirmFields", "current"),
     ] {
         let value = options.get(name).and_then(Json::as_str).unwrap_or(default);
         config.settings.insert(name, Json::str(value));
     }
+    // No default: the sources conflict on the unit (see `wallet_amount_unit`).
+    if let Some(unit) = options.get("walletAmountUnit") {
+        config.settings.insert("walletAmountUnit", unit.clone());
+    }
     Ok(config)
+}
+
+/// The unit of the QR-wallet `amount` the client was told, or a `config` error. The sources
+/// conflict (spec §0.4: S2 says tiyin, S1 says sums) and a wrong guess charges 100 times too
+/// much or too little, so kassa refuses to pick one.
+pub fn wallet_amount_unit(config: &Config) -> Result<&str> {
+    config.setting("walletAmountUnit").ok_or_else(|| {
+        KassaError::config(
+            "walletAmountUnit",
+            "is not set, and the QR-wallet payments (click, payme, uzum, anor, qrWalletSale) need it: FiscalBox's sources conflict on the unit of their `amount` — tiyin (S2, the fiscal_document docs) or sums (S1, dev.fbox.uz) — and a wrong guess charges the customer 100 times too much or too little. Ask FiscalBox which unit the device expects, then create the client with walletAmountUnit: 'tiyin' or 'sum'. Nothing was sent.",
+        )
+    })
 }
 
 fn setting_int(config: &Config, name: &str, default: i64) -> i64 {
@@ -446,7 +461,7 @@ fn encode_wallet(
     mut params: Map,
     ctx: &BuildCtx,
 ) -> Result<HttpRequest> {
-    if config.setting("walletAmountUnit") == Some("sum") {
+    if wallet_amount_unit(config)? == "sum" {
         let tiyin = params.get("amount").and_then(Json::as_i64).unwrap_or(0);
         if tiyin % 100 != 0 {
             return Err(KassaError::validation(

@@ -20,7 +20,7 @@
 //!   flow continues from the failed step without charging the customer again.
 
 use crate::error::{ErrorKind, KassaError, Result};
-use crate::flow::{Flow, FlowDef, RequestBuilder, Step};
+use crate::flow::{Flow, FlowClient, FlowDef, Step};
 use crate::json::{Json, Map};
 use crate::operation::BuildCtx;
 use crate::schema::native_only;
@@ -186,7 +186,9 @@ fn order_for(wallet: Wallet, order: &Map, amount: i64, payment: &Json) -> Map {
     params
 }
 
-fn create(client: &dyn RequestBuilder, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(client: &dyn FlowClient, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+    // Refused before any step: even a resumed sale's amounts are read in the wallet's unit.
+    super::wallet_amount_unit(client.config())?;
     let Json::Object(mut p) = params else {
         return Err(KassaError::validation(
             "params",

@@ -894,7 +894,7 @@ pub static BANNER_PARAMS: [Field; 1] = [Field::req(
 .check(&NOT_EMPTY)];
 
 pub static WALLET_PARAMS: [Field; 2] = [
-    Field::req("amount", Ty::Int, "Amount in tiyin (1 sum = 100 tiyin), a positive integer. The published docs disagree on the unit (S2: tiyin, S1: sums); kassa takes tiyin and sends tiyin, or whole sums with the client option walletAmountUnit: 'sum'.").check(&POSITIVE_TIYIN),
+    Field::req("amount", Ty::Int, "Amount in tiyin (1 sum = 100 tiyin), a positive integer. The published docs disagree on the unit (S2: tiyin, S1: sums); kassa takes tiyin and sends them as the client option walletAmountUnit says — tiyin ('tiyin') or whole sums ('sum'); it has no default.").check(&POSITIVE_TIYIN),
     Field::req("qr_code", Ty::Str, "The code scanned from the customer's app (Click Pass, Payme Go, Uzum FastPay, AnorCheck).").check(&NOT_BLANK),
 ];
 

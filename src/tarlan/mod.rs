@@ -9,7 +9,7 @@ use crate::codes::CodeTable;
 use crate::config::Config;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::json::{Json, Map};
+use crate::json::{self, Json, Map};
 use crate::operation::split_url;
 use crate::operation::Operation;
 
@@ -103,6 +103,17 @@ pub fn encode_signed_with(
         headers,
         body,
     })
+}
+
+/// The acknowledgement of a Tarlan notification (AGWS callback, acquiring webhook): HTTP 200
+/// and nothing else. The docs ask for the 200 and document no body (spec/tarlan-agws.md §2.10,
+/// spec/tarlan-acquiring.md §5.1), so the body is empty and no Content-Type is claimed.
+pub fn notification_ack() -> Json {
+    json::obj([
+        ("status", Json::int(200)),
+        ("headers", Json::Object(Map::new())),
+        ("body", Json::str("")),
+    ])
 }
 
 /// Turns a Tarlan error code into a `KassaError` using the provider's code table.

@@ -127,6 +127,18 @@ const ADDITIONAL_DATA: Field = Field::opt(
     Ty::AnyObject,
     "Free-form merchant data, echoed back in the webhook and status; sent but never signed.",
 );
+/// `project_id` / `project_reference_id` where only the cut-off part of a truncated table can
+/// hold them (the pay-outs without a form): optional, and sent only when given.
+const TRUNCATED_PROJECT_ID: Field = Field::opt(
+    "project_id",
+    Ty::Int,
+    "Project id (presumed: not in the visible rows of the truncated table; sent only when passed here, not filled from `projectId`).",
+);
+const TRUNCATED_PROJECT_REFERENCE_ID: Field = Field::opt(
+    "project_reference_id",
+    Ty::Str,
+    "Merchant order number (presumed: not in the visible rows of the truncated table). Give it: it is what finds the pay-out with `status` when its answer is lost.",
+);
 const PROJECT_ORDER_ID: Field = Field::opt(
     "project_order_id",
     Ty::Str,
@@ -433,8 +445,11 @@ pub static OPERATIONS: [Operation; 14] = [
         .from_options(IDS)
         .result(ONE_CLICK_RESULT)
         .finish(finish_one_click),
+    // The visible rows of the (truncated) table, spec §4.2: amount*, callback_url, description*,
+    // project_order_id, merchant_id*. What the cut-off rows may hold is optional and sent only
+    // when given — project_id too, so it is not filled from the client options.
     Operation::new("payOutDirect", Method::Post, "/transaction/api/v1/system/pay-out")
-        .summary("Pay-out without the form (Russian docs only; table incomplete: undocumented fields pass through)")
+        .summary("Pay-out without the form (Russian docs only; table truncated: the visible fields, plus what you pass)")
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "out")]))
@@ -444,40 +459,46 @@ pub static OPERATIONS: [Operation; 14] = [
             DESCRIPTION,
             PROJECT_ORDER_ID,
             MERCHANT_ID,
-            PROJECT_ID,
-            PROJECT_REFERENCE_ID,
-            Field::opt("project_client_id", Ty::Str, "Owner of the saved card (presumed; not in the visible table)."),
-            Field::opt("card_token", Ty::Str, "Saved-card token of the destination card (presumed; not in the visible table)."),
+            TRUNCATED_PROJECT_ID,
+            TRUNCATED_PROJECT_REFERENCE_ID,
+            Field::opt("project_client_id", Ty::Str, "Owner of the saved card (presumed; not in the visible rows of the truncated table)."),
+            Field::opt("card_token", Ty::Str, "Saved-card token of the destination card (presumed; not in the visible rows of the truncated table)."),
             ADDITIONAL_DATA,
         ])
         .extra(Extra::PassThrough)
         .prefill(drop_empty_strings)
-        .from_options(IDS)
+        .from_options(&["merchant_id"])
         .envelope(object_envelope)
         .result(TRANSACTION_RESULT)
         .finish(finish_transaction_result),
+    // The visible rows of the (truncated) table, spec §4.3: phone_number*, callback_url,
+    // description*, merchant_id*, project_client_id. Even `amount` is in the cut-off part:
+    // optional like the rest of it, and sent when given.
     Operation::new("payOutByPhone", Method::Post, "/transaction/api/v1/primal/payout/phone")
-        .summary("Pay-out to a mobile number (Russian docs only; table incomplete: undocumented fields pass through)")
+        .summary("Pay-out to a mobile number (Russian docs only; table truncated: the visible fields, plus what you pass)")
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "out")]))
         .params(&[
             Field::req("phone_number", Ty::Str, "Mobile number to pay out to."),
-            AMOUNT,
             CALLBACK_URL,
             DESCRIPTION,
             MERCHANT_ID,
-            PROJECT_ID,
-            PROJECT_REFERENCE_ID,
             Field::opt("project_client_id", Ty::Str, "Merchant-side client id."),
+            Field::opt("amount", AMOUNT_KZT, "Amount in KZT (presumed: the visible rows of the truncated table do not show it; a number or decimal string with at most 2 decimals, sent as a JSON number)."),
+            TRUNCATED_PROJECT_ID,
+            TRUNCATED_PROJECT_REFERENCE_ID,
             ADDITIONAL_DATA,
         ])
         .extra(Extra::PassThrough)
         .prefill(drop_empty_strings)
-        .from_options(IDS)
+        .from_options(&["merchant_id"])
         .envelope(object_envelope)
         .result(TRANSACTION_RESULT)
         .finish(finish_transaction_result),
+    // The newest copy of the page (spec §4.9, copy A) lists transaction_id* Integer and
+    // amount* Float only. The older copies B/C also list description, merchant_id and
+    // project_id (all String): sent only when passed, never filled from the client options.
     Operation::new("charge", Method::Post, "/transaction/api/v1/system/two-stage/charge")
         .summary("Two-stage payment: debit (fully or partly) an authorized transaction (Russian docs only)")
         .class(OpClass::MoneyMoving)
@@ -485,11 +506,10 @@ pub static OPERATIONS: [Operation; 14] = [
         .params(&[
             Field::req("transaction_id", Ty::Int, "The authorized transaction to debit."),
             AMOUNT,
-            Field::opt("merchant_id", Ty::Int, "Merchant id (sent when the client has `merchantId`; one archived copy lists it)."),
-            Field::opt("project_id", Ty::Int, "Project id (sent when the client has `projectId`; one archived copy lists it)."),
-            Field::opt("description", Ty::Str, "Description."),
+            Field::opt("merchant_id", Ty::OneOf(&[Ty::Int, Ty::Str]), "Merchant id: only older copies of the page list it (as String); sent only when passed here."),
+            Field::opt("project_id", Ty::OneOf(&[Ty::Int, Ty::Str]), "Project id: only older copies of the page list it (as String); sent only when passed here."),
+            Field::opt("description", Ty::Str, "Description: only older copies of the page list it."),
         ])
-        .from_options(IDS)
         .envelope(object_envelope)
         .result(TRANSACTION_RESULT)
         .finish(finish_transaction_result),

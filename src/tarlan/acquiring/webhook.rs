@@ -325,12 +325,6 @@ pub fn confirm_reply(args: &[Json]) -> Result<Json> {
     Ok(json_response(Json::Object(body).to_compact()))
 }
 
-/// The acknowledgement the gateway expects: HTTP 200 (anything else is retried for up to
-/// 10 minutes with exponential backoff).
-pub fn webhook_ack() -> Json {
-    json_response(r#"{"status":true}"#.to_string())
-}
-
 pub static HELPERS: [Helper; 6] = [
     Helper {
         name: "parseWebhook",
@@ -344,8 +338,8 @@ pub static HELPERS: [Helper; 6] = [
     },
     Helper {
         name: "webhookAck",
-        run: HelperFn::Static(|_| Ok(webhook_ack())),
-        ts: native_only("  /** The HTTP 200 acknowledgement to answer a webhook with: `new Response(ack.body, ack)`. */\n  static webhookAck(): { status: 200; headers: Record<string, string>; body: string };"),
+        run: HelperFn::Static(|_| Ok(crate::tarlan::notification_ack())),
+        ts: native_only("  /** The acknowledgement to answer a webhook with: HTTP 200 and an empty body (the docs ask for 200 and document no body). `new Response(ack.body, ack)`. */\n  static webhookAck(): { status: 200; headers: Record<string, string>; body: '' };"),
     },
     Helper {
         name: "verifyConfirmRequest",

@@ -11,7 +11,7 @@ use super::{finish_payment_like, FAIL_REASON_TY};
 use crate::config::Config;
 use crate::error::{ErrorKind, KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
-use crate::json::{self, obj, Json, Value};
+use crate::json::{self, Json, Value};
 use crate::schema::{self, native_only, Field, Ty};
 use crate::tarlan::sign;
 
@@ -179,18 +179,6 @@ pub fn verify_callback(config: &Config, args: &[Json]) -> Result<Json> {
     Ok(callback)
 }
 
-/// The acknowledgement AGWS expects: HTTP 200 (any other status makes it retry for 10 minutes).
-pub fn callback_ack() -> Json {
-    obj([
-        ("status", Json::int(200)),
-        (
-            "headers",
-            obj([("Content-Type", Json::str("application/json"))]),
-        ),
-        ("body", Json::str(r#"{"status":true}"#)),
-    ])
-}
-
 pub static HELPERS: [Helper; 3] = [
     Helper {
         name: "parseCallback",
@@ -204,7 +192,7 @@ pub static HELPERS: [Helper; 3] = [
     },
     Helper {
         name: "callbackAck",
-        run: HelperFn::Static(|_| Ok(callback_ack())),
-        ts: native_only("  /** The HTTP 200 acknowledgement to answer a callback with: `new Response(ack.body, ack)`. */\n  static callbackAck(): { status: 200; headers: Record<string, string>; body: string };"),
+        run: HelperFn::Static(|_| Ok(crate::tarlan::notification_ack())),
+        ts: native_only("  /** The acknowledgement to answer a callback with: HTTP 200 and an empty body (the docs ask for 200 and document no body). `new Response(ack.body, ack)`. */\n  static callbackAck(): { status: 200; headers: Record<string, string>; body: '' };"),
     },
 ];

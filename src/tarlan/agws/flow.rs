@@ -8,7 +8,7 @@
 //! a new payment.
 
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
-use crate::flow::{Flow, FlowDef, PollTiming, Poller, RequestBuilder, Step};
+use crate::flow::{Flow, FlowClient, FlowDef, PollTiming, Poller, Step};
 use crate::json::{Json, Map};
 
 const TIMING: PollTiming = PollTiming {
@@ -37,7 +37,7 @@ pub struct PayUntilFinal {
     waiting: Waiting,
 }
 
-fn create(client: &dyn RequestBuilder, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(client: &dyn FlowClient, params: Json, options: Json) -> Result<Box<dyn Flow>> {
     let Json::Object(cash_in) = params else {
         return Err(KassaError::validation(
             "params",

@@ -201,8 +201,9 @@ pub static OPERATIONS: [Operation; 10] = [
                 Field::opt("transaction_status_id", Ty::Str, "Transaction status (see `transactionStatuses`)."),
                 Field::opt("external_id", Ty::Str, "Payment ID on the showcase side.").aliases(&["transaction_id"]),
                 Field::opt("otp_status", Ty::Bool, "OTP check success flag."),
-                Field::opt("message", Ty::Str, "Message."),
-                Field::computed("outcome", Ty::Nullable(&Ty::Enum(&["success", "pending", "failed"])), "Outcome from `transaction_status_id` when present."),
+                Field::opt("message", Ty::Str, "The provider's message (why the confirmation was rejected, when it was)."),
+                Field::opt("fail_reason", FAIL_REASON, "Why the confirmation was rejected (spec §5.4: e.g. 402 incorrect code, 407 too many attempts)."),
+                Field::computed("outcome", Ty::Enum(&["success", "pending", "failed"]), "'failed' when the confirmation was rejected (`is_success: false` or `otp_status: false`); else from `transaction_status_id` ('pending' when absent: ask `status` for the final state)."),
             ],
         ))
         .finish(finish_confirm_invoice),
@@ -369,14 +370,22 @@ fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Resu
         Some("empty") => GetSigning::EmptyObject,
         _ => GetSigning::Query,
     };
-    encode_signed(
+    let mut request = encode_signed(
         config,
         op,
         op.path,
         params,
         SignatureHeader::XSignature,
         get_signing,
-    )
+    )?;
+    if request.method == Method::Get {
+        // The AGWS GET pages list `Content-Type: application/json` next to `X-Signature`
+        // (seed 000 for the fiscal receipt; spec §2.9 for the info pages), body or not.
+        request
+            .headers
+            .insert(0, ("Content-Type".into(), "application/json".into()));
+    }
+    Ok(request)
 }
 
 fn envelope(_config: &Config, _op: &Operation, response: &HttpResponse) -> Result<Json> {
@@ -495,17 +504,38 @@ fn finish_check(result: &mut Json, _config: &Config) -> Result<()> {
     Ok(())
 }
 
+/// A confirmation AGWS rejected (`is_success: false` or `otp_status: false`) failed, and is
+/// reported like a failed cash-in: `outcome: 'failed'` with the provider's `message` and the
+/// `fail_reason` (spec §2.5, §5.4). An accepted one takes the outcome of its
+/// `transaction_status_id`, or `pending` when the newest table's answer has none. A rejection
+/// next to a successful transaction status is contradictory: refused, never guessed.
 fn finish_confirm_invoice(result: &mut Json, _config: &Config) -> Result<()> {
     let Some(root) = result.as_object_mut() else {
         return Ok(());
     };
-    let outcome = root
+    let rejected_by = ["is_success", "otp_status"]
+        .into_iter()
+        .find(|flag| root.get(flag).and_then(Json::as_bool) == Some(false));
+    let status = root
         .get("transaction_status_id")
         .and_then(Json::as_str)
-        .and_then(status_outcome)
-        .map(|(_, o)| Json::str(o.as_str()))
-        .unwrap_or(Json::Null);
-    root.insert("outcome", outcome);
+        .and_then(status_outcome);
+    explain_fail_reason(root.get_mut("fail_reason"));
+    let outcome = match (rejected_by, status) {
+        (Some(flag), Some((code, Outcome::Success))) => {
+            let external_id = root.get("external_id").cloned().unwrap_or(Json::Null);
+            return Err(KassaError::new(
+                ErrorKind::UnknownOutcome,
+                format!("{TITLE} answered confirmInvoice with `{flag}: false` but transaction status \"{code}\" (success): the answer contradicts itself. Do not confirm again; ask `status` with this external_id for the transaction's state."),
+            )
+            .with_reference("external_id", external_id)
+            .with_detail("answer", Json::Object(root.clone())));
+        }
+        (Some(_), _) => Outcome::Failed,
+        (None, Some((_, outcome))) => outcome,
+        (None, None) => Outcome::Pending,
+    };
+    root.insert("outcome", Json::str(outcome.as_str()));
     Ok(())
 }
 

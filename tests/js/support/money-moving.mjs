@@ -51,7 +51,7 @@ export const MONEY_MOVING = [
       return { external_id: ref };
     },
     call: (clients, prepared) => clients.agws.confirmInvoice({ external_id: prepared.external_id, confirm_code: '1234' }),
-    viewOfResult: (result) => (result.is_success ? 'made' : 'none'),
+    viewOfResult: (result) => (result.outcome === 'failed' ? 'none' : 'made'),
     resolve: async (clients, reference, prepared) => {
       const status = await clients.agws.status({ service_code: '201106', external_id: reference.external_id ?? prepared.external_id });
       return status.data.status_code === '1' ? 'none' : 'made';
