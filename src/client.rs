@@ -163,7 +163,7 @@ impl Client {
         for (k, v) in self.config.defaults.iter() {
             m.insert(option_name(k), v.clone());
         }
-        for (k, v) in self.config.settings.iter() {
+        for (k, v) in self.config.describe_settings().iter() {
             m.insert(k.clone(), v.clone());
         }
         if self.config.secret.is_some() {

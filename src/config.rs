@@ -6,7 +6,9 @@ use crate::error::{ErrorKind, KassaError, Result};
 use crate::http::validate_base_url;
 use crate::json::{Json, Map};
 use crate::schema::{self, Field};
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 /// A credential. Its `Debug` never shows the value and it has no `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -39,8 +41,8 @@ pub struct Config {
     pub defaults: Map,
     /// Secret values merged into requests (Assist `Password`), by wire name.
     pub credentials: Vec<(&'static str, Secret)>,
-    /// Provider switches chosen in the options (e.g. `getSigning: "empty"`).
-    pub settings: Map,
+    /// The provider's own switches chosen in the options (e.g. AGWS `getSigning`), typed.
+    settings: Arc<dyn ProviderSettings>,
     pub timeout_ms: u64,
     pub max_retries: u32,
 }
@@ -56,8 +58,87 @@ impl fmt::Debug for Config {
                 "credentials",
                 &self.credentials.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
             )
-            .field("settings", &self.settings.to_compact())
+            .field("settings", &self.settings)
             .finish()
+    }
+}
+
+/// A provider's own settings: each provider declares a struct of typed switches, stores it in
+/// its `configure` (`Config::with_settings`) and reads it back with `Config::settings`.
+/// Nothing about a provider is looked up by string.
+pub trait ProviderSettings: Any + fmt::Debug + Send + Sync {
+    /// The options that chose these settings, by option name (never a secret).
+    fn describe(&self) -> Map;
+}
+
+/// A setting chosen by name among fixed values (`getSigning: 'query' | 'empty'`). Declared
+/// with `choice!`, which writes each name once: the option's `Ty::Enum` uses `NAMES` too.
+pub trait Choice: Copy + 'static {
+    /// Every option spelling; the first is the default's.
+    const NAMES: &'static [&'static str];
+    const DEFAULT: Self;
+    fn from_name(name: &str) -> Option<Self>;
+    fn name(self) -> &'static str;
+
+    /// The value an option chose, or `None` when it was not given (the option schema has
+    /// already refused any other spelling).
+    fn given(options: &Map, option: &str) -> Option<Self> {
+        options
+            .get(option)
+            .and_then(Json::as_str)
+            .and_then(Self::from_name)
+    }
+
+    /// The value an option chose, the default when it was not given.
+    fn read(options: &Map, option: &str) -> Self {
+        Self::given(options, option).unwrap_or(Self::DEFAULT)
+    }
+}
+
+/// Declares a `Choice` enum; the first value is the default:
+/// `choice!(pub enum GetSigning { Query = "query", EmptyObject = "empty" })`.
+#[macro_export]
+macro_rules! choice {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $(#[$dmeta:meta])* $default:ident = $dtext:literal
+        $(, $(#[$vmeta:meta])* $variant:ident = $text:literal)* $(,)?
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        $vis enum $name {
+            $(#[$dmeta])* $default,
+            $($(#[$vmeta])* $variant),*
+        }
+
+        impl $crate::config::Choice for $name {
+            const NAMES: &'static [&'static str] = &[$dtext $(, $text)*];
+            const DEFAULT: $name = $name::$default;
+
+            fn from_name(name: &str) -> Option<$name> {
+                match name {
+                    $dtext => Some($name::$default),
+                    $($text => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+
+            fn name(self) -> &'static str {
+                match self {
+                    $name::$default => $dtext,
+                    $($name::$variant => $text),*
+                }
+            }
+        }
+    };
+}
+
+/// The settings of a provider that has none.
+#[derive(Debug)]
+pub struct NoSettings;
+
+impl ProviderSettings for NoSettings {
+    fn describe(&self) -> Map {
+        Map::new()
     }
 }
 
@@ -112,14 +193,28 @@ impl Config {
             secret: None,
             defaults: Map::new(),
             credentials: Vec::new(),
-            settings: Map::new(),
+            settings: Arc::new(NoSettings),
             timeout_ms,
             max_retries,
         })
     }
 
-    pub fn setting(&self, key: &str) -> Option<&str> {
-        self.settings.get(key).and_then(Json::as_str)
+    /// Stores the provider's typed settings (its `configure` does, once).
+    pub fn with_settings(mut self, settings: impl ProviderSettings) -> Config {
+        self.settings = Arc::new(settings);
+        self
+    }
+
+    /// The provider's settings, when they are of type `S` (they always are for the provider
+    /// whose `configure` made this config).
+    pub fn settings<S: ProviderSettings>(&self) -> Option<&S> {
+        let any: &dyn Any = self.settings.as_ref();
+        any.downcast_ref()
+    }
+
+    /// What the settings say, by option name, for `toJSON()`.
+    pub fn describe_settings(&self) -> Map {
+        self.settings.describe()
     }
 
     pub fn secret_values(&self) -> Vec<&str> {

@@ -14,7 +14,7 @@ pub mod receipt;
 pub mod xml;
 
 use crate::codes::{CodeTable, Outcome};
-use crate::config::{Config, Secret, TRANSPORT_OPTIONS};
+use crate::config::{Choice, Config, ProviderSettings, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
 use crate::http::{
@@ -380,9 +380,9 @@ pub static OPTIONS: [Field; 10] = [
     Field::opt("password", Ty::Str, "Password of the Assist service user (≤ 30 chars); sent in the body, never logged."),
     Field::opt("baseUrl", Ty::Str, "Assist server issued to you, e.g. https://payments.paysecure.ru. Required unless `server` is given: no Kazakhstan host is documented."),
     Field::opt("server", Ty::Enum(&["ru", "ruDemo", "ruTest", "by", "byTest"]), "A known Assist server instead of baseUrl (see AssistFiscal.servers())."),
-    Field::opt("format", Ty::Enum(&["json", "soap"]), "'json' (form post with Format=5, default) or 'soap' (SOAP envelope, Format=4)."),
+    Field::opt("format", Ty::Enum(RequestFormat::NAMES), "'json' (form post with Format=5, default) or 'soap' (SOAP envelope, Format=4)."),
     Field::opt("merchantTaxDefaults", Ty::Bool, "true when the tax/fpmode defaults set in your Assist personal account apply: items may then omit `tax` (default false: each item or a request-level Tax must give it)."),
-    Field::opt("soapItems", Ty::Enum(&["xml", "json"]), "How ChequeItems travel in SOAP: 'xml' (<chequeitem> elements, the documented XML form; default) or 'json' (the JSON text)."),
+    Field::opt("soapItems", Ty::Enum(SoapItems::NAMES), "How ChequeItems travel in SOAP: 'xml' (<chequeitem> elements, the documented XML form; default) or 'json' (the JSON text)."),
     TRANSPORT_OPTIONS[0],
     TRANSPORT_OPTIONS[1],
 ];
@@ -455,18 +455,62 @@ fn configure(options: &Map) -> Result<Config> {
             config.credentials.push((wire, Secret::new(value)));
         }
     }
-    for (key, default) in [("format", "json"), ("soapItems", "xml")] {
-        let value = options.get(key).and_then(Json::as_str).unwrap_or(default);
-        config.settings.insert(key, Json::str(value));
+    Ok(config.with_settings(Settings {
+        format: RequestFormat::read(options, "format"),
+        soap_items: SoapItems::read(options, "soapItems"),
+        merchant_tax_defaults: options
+            .get("merchantTaxDefaults")
+            .and_then(Json::as_bool)
+            .unwrap_or(false),
+    }))
+}
+
+crate::choice! {
+    /// How requests travel: a form post answered in JSON (`Format=5`) or a SOAP envelope.
+    pub enum RequestFormat {
+        Json = "json",
+        Soap = "soap",
     }
-    let tax_defaults = options
-        .get("merchantTaxDefaults")
-        .and_then(Json::as_bool)
-        .unwrap_or(false);
-    config
-        .settings
-        .insert("merchantTaxDefaults", Json::Bool(tax_defaults));
-    Ok(config)
+}
+
+crate::choice! {
+    /// How `ChequeItems` travel in SOAP: `<chequeitem>` elements (documented) or the JSON text.
+    pub enum SoapItems {
+        Xml = "xml",
+        Json = "json",
+    }
+}
+
+/// What the Assist options chose beyond the shared ones.
+#[derive(Debug)]
+struct Settings {
+    format: RequestFormat,
+    soap_items: SoapItems,
+    /// The merchant's account at Assist carries tax defaults, so items may omit `tax`.
+    merchant_tax_defaults: bool,
+}
+
+static DEFAULT_SETTINGS: Settings = Settings {
+    format: RequestFormat::DEFAULT,
+    soap_items: SoapItems::DEFAULT,
+    merchant_tax_defaults: false,
+};
+
+impl ProviderSettings for Settings {
+    fn describe(&self) -> Map {
+        let mut m = Map::new();
+        m.insert("format", Json::str(self.format.name()));
+        m.insert("soapItems", Json::str(self.soap_items.name()));
+        m.insert(
+            "merchantTaxDefaults",
+            Json::Bool(self.merchant_tax_defaults),
+        );
+        m
+    }
+}
+
+fn settings_of(config: &Config) -> &Settings {
+    config.settings().unwrap_or(&DEFAULT_SETTINGS)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -538,11 +582,7 @@ fn check_fiscal_receipt(params: &Map, _config: &Config) -> Result<()> {
 }
 
 fn cheque_rules(params: &Map, config: &Config) -> cheque::Rules {
-    let tax_defaults = config
-        .settings
-        .get("merchantTaxDefaults")
-        .and_then(Json::as_bool)
-        .unwrap_or(false);
+    let tax_defaults = settings_of(config).merchant_tax_defaults;
     cheque::Rules {
         require_tax: !tax_defaults && params.get("Tax").is_none(),
         forbid_tax: false,
@@ -625,16 +665,17 @@ fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Resu
     };
     let url = join_url(&config.base_url, op.path);
     let fields = ordered(op, params);
-    match config.setting("format") {
-        Some("soap") => {
+    let settings = settings_of(config);
+    match settings.format {
+        RequestFormat::Soap => {
             let mut inner = String::new();
             for (key, value) in &fields {
                 let tag = key.to_ascii_lowercase();
                 inner.push('<');
                 inner.push_str(&tag);
                 inner.push('>');
-                match (&cheque, key.as_str(), config.setting("soapItems")) {
-                    (Some(c), "ChequeItems", Some("json")) => {
+                match (&cheque, key.as_str(), settings.soap_items) {
+                    (Some(c), "ChequeItems", SoapItems::Json) => {
                         xml::escape(&c.wire_text(), &mut inner)
                     }
                     (Some(c), "ChequeItems", _) => c.to_xml(&mut inner),

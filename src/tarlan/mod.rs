@@ -29,12 +29,13 @@ impl SignatureHeader {
     }
 }
 
-/// What a GET request signs: the JSON of its query parameters (documented for acquiring,
-/// our reading for AGWS) or an empty object (the other reading, selectable for AGWS).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GetSigning {
-    Query,
-    EmptyObject,
+crate::choice! {
+    /// What a GET request signs: the JSON of its query parameters (documented for acquiring,
+    /// our reading for AGWS) or an empty object (the other reading, selectable for AGWS).
+    pub enum GetSigning {
+        Query = "query",
+        EmptyObject = "empty",
+    }
 }
 
 /// Builds a signed Tarlan request. The body is serialized once by the canonical serializer;

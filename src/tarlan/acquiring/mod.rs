@@ -8,7 +8,7 @@ pub mod webhook;
 use super::sign::{self, Escaping};
 use super::{encode_signed_with, parse_envelope, GetSigning, SignatureHeader};
 use crate::codes::CodeTable;
-use crate::config::{Config, Secret, TRANSPORT_OPTIONS};
+use crate::config::{Config, ProviderSettings, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{
     decode_component, validate_base_url, HttpRequest, HttpResponse, HttpUrl, Method,
@@ -659,56 +659,101 @@ fn configure(options: &Map) -> Result<Config> {
             config.defaults.insert(wire, value.clone());
         }
     }
-    config
-        .settings
-        .insert("environment", Json::str(reported_env));
-    if let Some(Json::Object(paths)) = options.get("paths") {
-        for (name, path) in paths.iter() {
-            if !OPERATIONS.iter().any(|op| op.name == name) {
-                return Err(KassaError::config(
-                    format!("paths.{name}"),
-                    "is not an operation of TarlanAcquiring",
-                ));
-            }
-            let ok = path
+    let mut paths = Vec::new();
+    if let Some(Json::Object(given)) = options.get("paths") {
+        for (name, path) in given.iter() {
+            let op = OPERATIONS
+                .iter()
+                .find(|op| op.name == name)
+                .ok_or_else(|| {
+                    KassaError::config(
+                        format!("paths.{name}"),
+                        "is not an operation of TarlanAcquiring",
+                    )
+                })?;
+            let path = path
                 .as_str()
-                .is_some_and(|p| p.starts_with('/') && !p.contains(['?', '#', ' ']));
-            if !ok {
-                return Err(KassaError::config(
-                    format!("paths.{name}"),
-                    "must be a path starting with '/' (no query or fragment)",
-                ));
-            }
+                .filter(|p| p.starts_with('/') && !p.contains(['?', '#', ' ']))
+                .ok_or_else(|| {
+                    KassaError::config(
+                        format!("paths.{name}"),
+                        "must be a path starting with '/' (no query or fragment)",
+                    )
+                })?;
+            paths.push((op.name, path.to_string()));
         }
-        config.settings.insert("paths", Json::Object(paths.clone()));
     }
-    if let Some(escaping) = options.get("signatureEscaping") {
-        config
-            .settings
-            .insert("signatureEscaping", escaping.clone());
+    let webhook_signed_sets = match options.get("webhookSignedSets") {
+        Some(names) => Some(
+            webhook::signed_sets(names)
+                .map_err(|_| KassaError::config("webhookSignedSets", webhook::SIGNED_SETS_RULE))?,
+        ),
+        None => None,
+    };
+    Ok(config.with_settings(Settings {
+        environment: reported_env,
+        paths,
+        signature_escaping: options
+            .get("signatureEscaping")
+            .and_then(Json::as_str)
+            .and_then(Escaping::from_name),
+        webhook_signed_sets,
+    }))
+}
+
+/// What the acquiring options chose beyond the shared ones.
+#[derive(Debug)]
+pub struct Settings {
+    /// 'production', 'sandbox', or 'custom' for another `baseUrl`.
+    environment: String,
+    /// Path overrides by operation (`paths`).
+    paths: Vec<(&'static str, String)>,
+    /// `signatureEscaping`, when given (Go otherwise).
+    signature_escaping: Option<Escaping>,
+    /// `webhookSignedSets`, when given (all three otherwise).
+    pub webhook_signed_sets: Option<Vec<webhook::SignedSet>>,
+}
+
+impl ProviderSettings for Settings {
+    fn describe(&self) -> Map {
+        let mut m = Map::new();
+        m.insert("environment", Json::str(self.environment.clone()));
+        if !self.paths.is_empty() {
+            let paths = self
+                .paths
+                .iter()
+                .map(|(op, path)| (op.to_string(), Json::str(path.clone())))
+                .collect();
+            m.insert("paths", Json::Object(paths));
+        }
+        if let Some(escaping) = self.signature_escaping {
+            m.insert("signatureEscaping", Json::str(escaping.as_str()));
+        }
+        if let Some(sets) = &self.webhook_signed_sets {
+            let names = sets.iter().map(|s| Json::str(s.as_str())).collect();
+            m.insert("webhookSignedSets", Json::Array(names));
+        }
+        m
     }
-    if let Some(sets) = options.get("webhookSignedSets") {
-        config.settings.insert("webhookSignedSets", sets.clone());
-    }
-    Ok(config)
+}
+
+/// The acquiring settings of a config this provider made.
+pub fn settings_of(config: &Config) -> Option<&Settings> {
+    config.settings()
 }
 
 /// The string escaping chosen by `signatureEscaping` (Go by default).
 pub fn escaping_of(config: &Config) -> Escaping {
-    config
-        .setting("signatureEscaping")
-        .and_then(Escaping::from_name)
+    settings_of(config)
+        .and_then(|s| s.signature_escaping)
         .unwrap_or(Escaping::Go)
 }
 
 /// The path of `op`, after the `paths` option.
 pub fn path_of<'a>(config: &'a Config, op: &'a Operation) -> &'a str {
-    config
-        .settings
-        .get("paths")
-        .and_then(|p| p.get(op.name))
-        .and_then(Json::as_str)
-        .unwrap_or(op.path)
+    settings_of(config)
+        .and_then(|s| s.paths.iter().find(|(name, _)| *name == op.name))
+        .map_or(op.path, |(_, path)| path.as_str())
 }
 
 fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Result<HttpRequest> {

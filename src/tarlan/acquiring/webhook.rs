@@ -137,24 +137,30 @@ pub fn parse_webhook(body: &Json) -> Result<Json> {
     Ok(webhook)
 }
 
+/// The rule of a list of signed-set names.
+pub const SIGNED_SETS_RULE: &str =
+    "may contain only 'request_rule', 'with_additional_data' and 'everything'";
+
+/// Reads a list of signed-set names.
+pub fn signed_sets(names: &Json) -> Result<Vec<SignedSet>> {
+    let refuse = || KassaError::validation("options.signedSets", SIGNED_SETS_RULE);
+    names
+        .as_array()
+        .ok_or_else(refuse)?
+        .iter()
+        .map(|n| n.as_str().and_then(SignedSet::from_name).ok_or_else(refuse))
+        .collect()
+}
+
+/// The sets a verification accepts: the call's `signedSets`, else the client's
+/// `webhookSignedSets`, else all three.
 fn allowed_sets(config: &Config, options: Option<&Json>) -> Result<Vec<SignedSet>> {
-    let names = options
-        .and_then(|o| o.get("signedSets"))
-        .or_else(|| config.settings.get("webhookSignedSets"));
-    match names.and_then(Json::as_array) {
-        Some(names) => names
-            .iter()
-            .map(|n| {
-                n.as_str().and_then(SignedSet::from_name).ok_or_else(|| {
-                    KassaError::validation(
-                        "options.signedSets",
-                        "may contain only 'request_rule', 'with_additional_data' and 'everything'",
-                    )
-                })
-            })
-            .collect(),
-        None => Ok(SignedSet::ALL.to_vec()),
+    if let Some(names) = options.and_then(|o| o.get("signedSets")) {
+        return signed_sets(names);
     }
+    Ok(super::settings_of(config)
+        .and_then(|s| s.webhook_signed_sets.clone())
+        .unwrap_or_else(|| SignedSet::ALL.to_vec()))
 }
 
 fn signature_arg<'a>(args: &'a [Json], index: usize, what: &str) -> Result<&'a str> {

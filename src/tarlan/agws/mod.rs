@@ -8,7 +8,7 @@ pub mod receipt;
 
 use super::{encode_signed, parse_envelope, GetSigning, SignatureHeader};
 use crate::codes::{CodeTable, Outcome};
-use crate::config::{Config, Secret, TRANSPORT_OPTIONS};
+use crate::config::{Choice, Config, ProviderSettings, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
@@ -324,7 +324,7 @@ pub static OPTIONS: [Field; 7] = [
     Field::opt("agent", Ty::Str, "Showcase code, merged into every request that needs it."),
     Field::opt("project", Ty::Str, "Project code, merged into every request that needs it."),
     Field::opt("baseUrl", Ty::Str, "Defaults to https://agwsapi.tarlanpayments.kz (no sandbox host is documented)."),
-    Field::opt("getSigning", Ty::Enum(&["query", "empty"]), "What GET requests sign: 'query' (JSON of the query parameters, default) or 'empty' (`{}`)."),
+    Field::opt("getSigning", Ty::Enum(GetSigning::NAMES), "What GET requests sign: 'query' (JSON of the query parameters, default) or 'empty' (`{}`)."),
     TRANSPORT_OPTIONS[0],
     TRANSPORT_OPTIONS[1],
 ];
@@ -357,19 +357,29 @@ fn configure(options: &Map) -> Result<Config> {
             config.defaults.insert(key, value.clone());
         }
     }
-    let get_signing = options
-        .get("getSigning")
-        .and_then(Json::as_str)
-        .unwrap_or("query");
-    config.settings.insert("getSigning", Json::str(get_signing));
-    Ok(config)
+    Ok(config.with_settings(Settings {
+        get_signing: GetSigning::read(options, "getSigning"),
+    }))
+}
+
+/// What the AGWS options chose beyond the shared ones.
+#[derive(Debug)]
+struct Settings {
+    get_signing: GetSigning,
+}
+
+impl ProviderSettings for Settings {
+    fn describe(&self) -> Map {
+        let mut m = Map::new();
+        m.insert("getSigning", Json::str(self.get_signing.name()));
+        m
+    }
 }
 
 fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Result<HttpRequest> {
-    let get_signing = match config.setting("getSigning") {
-        Some("empty") => GetSigning::EmptyObject,
-        _ => GetSigning::Query,
-    };
+    let get_signing = config
+        .settings::<Settings>()
+        .map_or(GetSigning::DEFAULT, |s| s.get_signing);
     let mut request = encode_signed(
         config,
         op,
