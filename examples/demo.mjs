@@ -82,7 +82,10 @@ function sandboxFromEnv(env) {
   if (env.KASSA_ASSIST_PASSWORD) {
     out.assist = { baseUrl: env.KASSA_ASSIST_BASE_URL, merchantId: env.KASSA_ASSIST_MERCHANT_ID, login: env.KASSA_ASSIST_LOGIN, password: env.KASSA_ASSIST_PASSWORD };
   }
-  if (env.KASSA_FISCALBOX_BASE_URL) out.fiscalbox = { baseUrl: env.KASSA_FISCALBOX_BASE_URL };
+  // The wallet amount unit has no default (FiscalBox's docs conflict): ask FiscalBox, then set it.
+  if (env.KASSA_FISCALBOX_BASE_URL) {
+    out.fiscalbox = { baseUrl: env.KASSA_FISCALBOX_BASE_URL, walletAmountUnit: env.KASSA_FISCALBOX_WALLET_AMOUNT_UNIT };
+  }
   return out;
 }
 
@@ -94,7 +97,7 @@ const options = {
   agws: sandbox.agws ?? { baseUrl: emulator.baseUrls.agws, ...creds.agws },
   acquiring: sandbox.acquiring ?? { baseUrl: emulator.baseUrls.acquiring, ...creds.acquiring },
   assist: sandbox.assist ?? { baseUrl: emulator.baseUrls.assist, ...creds.assist },
-  fiscalbox: sandbox.fiscalbox ?? { baseUrl: emulator.baseUrls.fiscalbox },
+  fiscalbox: sandbox.fiscalbox ?? { baseUrl: emulator.baseUrls.fiscalbox, ...creds.fiscalbox }, // walletAmountUnit: 'tiyin'
 };
 
 // A local endpoint for the signed notifications (AGWS callbacks, acquiring webhooks).
@@ -104,7 +107,9 @@ const receiver = createServer((req, res) => {
   req.on('data', (c) => { body += c; });
   req.on('end', () => {
     notifications.push({ path: req.url, headers: req.headers, body });
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":true}');
+    // What the docs ask for: HTTP 200, no body documented (TarlanAcquiring.webhookAck() is the same).
+    const ack = TarlanAgws.callbackAck();
+    res.writeHead(ack.status, ack.headers).end(ack.body);
   });
 });
 await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: formatting and lints, native Rust tests, the wasm build, the binding layer
+# Runs every test: formatting and lints, native Rust tests (with the Go differential: Go's
+# encoding/json as the oracle of the signature), the wasm build, the binding layer
 # in wasm (wasm-bindgen-test under Node), the package checks (tsc --strict consumer,
 # publint, arethetypeswrong) and the JavaScript suites against the built package — Node
 # (ESM and CommonJS), the Workers runtime (workerd via Miniflare), headless Chromium, the
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-./scripts/setup.sh --browsers
+./scripts/setup.sh --browsers --go
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
@@ -20,7 +21,8 @@ cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 
 say "native Rust tests"
-cargo test --quiet
+# --show-output: the Go differential prints its counts (agreed, mismatched, refused by design).
+cargo test --quiet -- --show-output
 
 say "build the npm package"
 ./scripts/build.sh

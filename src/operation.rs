@@ -2,10 +2,10 @@
 //! generic — option merging, validation, path expansion, decoding, hooks, the JS method, the
 //! TypeScript types, how the transport may retry it — is driven from this declaration.
 
-use crate::client::Config;
 use crate::codes::Outcome;
+use crate::config::Config;
 use crate::error::{KassaError, Result};
-use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::http::{encode_component, encode_pairs, join_url, HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
 use crate::schema::{Extra, Field, Ty};
 
@@ -286,4 +286,81 @@ impl Operation {
             .filter_map(|k| params.get(k).map(|v| (k.to_string(), v.clone())))
             .collect()
     }
+}
+
+/// Renders a param value for a URL query or path.
+pub fn query_value(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        Json::Number(n) => n.literal().to_string(),
+        Json::Bool(b) => b.to_string(),
+        Json::Null => String::new(),
+        other => other.to_compact(),
+    }
+}
+
+/// The parts of a request: URL (path filled, query attached) and what remains for the body.
+#[derive(Debug)]
+pub struct UrlParts {
+    pub url: String,
+    /// Query params in table order, with their typed values (for GET signing).
+    pub query: Map,
+    pub body: Map,
+}
+
+/// Fills `{param}` path segments, moves query params to the URL (in table order) and leaves
+/// the rest for the body.
+pub fn split_url(config: &Config, op: &Operation, path: &str, mut params: Map) -> Result<UrlParts> {
+    let mut filled = String::new();
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            filled.push('/');
+        }
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                let value = params.remove(name).ok_or_else(|| {
+                    KassaError::validation(name, "is required (it is part of the URL path)")
+                })?;
+                encode_component(&query_value(&value), &mut filled);
+            }
+            None => filled.push_str(segment),
+        }
+    }
+    let mut query = Map::new();
+    let order = op
+        .params
+        .iter()
+        .map(|f| f.name)
+        .chain(op.query.iter().copied());
+    for name in order {
+        if query.contains_key(name) || !op.in_query(name) {
+            continue;
+        }
+        if let Some(value) = params.remove(name) {
+            query.insert(name, value);
+        }
+    }
+    if op.method == Method::Get {
+        // Pass-through extras of a GET travel in the query too.
+        for (k, v) in params.iter() {
+            query.insert(k.clone(), v.clone());
+        }
+        params = Map::new();
+    }
+    let mut url = join_url(&config.base_url, &filled);
+    if !query.is_empty() {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        let rendered: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.clone(), query_value(v)))
+            .collect();
+        url.push_str(&encode_pairs(
+            rendered.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ));
+    }
+    Ok(UrlParts {
+        url,
+        query,
+        body: params,
+    })
 }

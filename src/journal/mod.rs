@@ -16,11 +16,11 @@
 
 pub mod record;
 
-use crate::client::{query_value, Client};
+use crate::client::Client;
 use crate::codes::Outcome;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::json::{self, Json, Map};
-use crate::operation::{BuildCtx, Evidence, Operation, Probe, Settle, Verdict};
+use crate::operation::{query_value, BuildCtx, Evidence, Operation, Probe, Settle, Verdict};
 use crate::retry::{Policy, MAX_RETRY_AFTER_MS};
 pub use record::{Record, State};
 
@@ -1137,24 +1137,21 @@ impl Machine<'_> {
     // Notifications
 
     fn callback(&self, body: &Json, headers: &Map) -> Result<Step> {
-        let notice = CALLBACKS
-            .iter()
-            .find(|c| c.provider == self.client.provider.id)
-            .ok_or_else(|| {
-                KassaError::validation(
-                    "provider",
-                    format!(
-                        "{} sends no notifications the journal applies (it applies AGWS callbacks and acquiring webhooks)",
-                        self.client.provider.title
-                    ),
-                )
-            })?;
+        let notice = self.client.provider.notification.ok_or_else(|| {
+            KassaError::validation(
+                "provider",
+                format!(
+                    "{} sends no signed notifications for the journal to apply",
+                    self.client.provider.title
+                ),
+            )
+        })?;
         let signature = headers
             .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(notice.header))
+            .find(|(k, _)| k.eq_ignore_ascii_case(notice.signature_header))
             .map(|(_, v)| v.clone())
             .unwrap_or(Json::Null);
-        let callback = (notice.verify)(self.client, &[body.clone(), signature])
+        let callback = (notice.verify)(&self.client.config, &[body.clone(), signature])
             .map_err(|e| self.client.decorate(None, e))?;
         let keys = self
             .client
@@ -1222,30 +1219,6 @@ fn measure_with(settle: &Settle, answer: &Result<Json>) -> Option<Json> {
         _ => None,
     }
 }
-
-/// A provider whose signed notifications the journal applies.
-struct Notice {
-    provider: &'static str,
-    /// The header that carries the signature.
-    header: &'static str,
-    verify: fn(&Client, &[Json]) -> Result<Json>,
-    ack: fn() -> Json,
-}
-
-const CALLBACKS: [Notice; 2] = [
-    Notice {
-        provider: crate::tarlan::agws::PROVIDER_ID,
-        header: "x-signature",
-        verify: crate::tarlan::agws::callback::verify_callback,
-        ack: crate::tarlan::agws::callback::callback_ack,
-    },
-    Notice {
-        provider: crate::tarlan::acquiring::PROVIDER_ID,
-        header: "authorization",
-        verify: crate::tarlan::acquiring::webhook::verify_webhook,
-        ack: crate::tarlan::acquiring::webhook::webhook_ack,
-    },
-];
 
 // ---------------------------------------------------------------------------------------
 // Verdict helpers for the settle rules in the provider tables

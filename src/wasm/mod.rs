@@ -304,7 +304,7 @@ impl WasmClient {
             }
         };
         let args = parse_args(args).map_err(to_js)?;
-        run(client, &args)
+        run(&client.config, &args)
             .map(|r| r.to_compact())
             .map_err(|e| to_js(client.decorate(None, e)))
     }

@@ -81,7 +81,7 @@ async function receiptOf(): Promise<FiscalReceipt> {
 }
 
 // FiscalBox: QR-wallet sale step by step, Soliq links, billing.
-const fb = new FiscalBox({ baseUrl: 'http://192.168.1.50:8080' });
+const fb = new FiscalBox({ baseUrl: 'http://192.168.1.50:8080', walletAmountUnit: 'tiyin' });
 async function sell(): Promise<string> {
   const paid = await fb.anor({ amount: 1_500_000, qr_code: 'code' });
   const confirmed = await fb.anorConfirm({ transaction_id: String(paid.transaction_id), qr_code: 'https://ofd.soliq.uz/check?t=..' });

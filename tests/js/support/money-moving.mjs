@@ -31,7 +31,7 @@ export const MONEY_MOVING = [
     },
     params: (p) => ({ external_id: p.external_id, confirm_code: '1234' }),
     journal: () => ({ lookup: { service_code: '201106' } }),
-    viewOfResult: (result) => (result.is_success ? 'made' : 'none'),
+    viewOfResult: (result) => (result.outcome === 'failed' ? 'none' : 'made'),
     made: (ledger, p) => ledger.agws.payments[p.external_id]?.confirmations ?? 0,
   },
   ...acquiringScenarios(),
