@@ -20,7 +20,9 @@ import { PaymentJournal, sqliteStore } from 'kassa/journal';
 // The payment-journal scene runs two short-lived processes of this same file:
 //   node demo.mjs --journal pay|reconcile <db file> <AGWS options JSON> <external_id>
 // `pay` dies (SIGKILL) right after its cash-in reached AGWS, before it reads the answer.
-const JOURNAL_LEASE_MS = 1500;
+// A short lease, so that the scene does not wait long for the dead process's claim to run out;
+// the journal cuts each of its calls to half of it (the client keeps its default options).
+const JOURNAL_LEASE_MS = 2000;
 if (process.argv[2] === '--journal') {
   const [, , , mode, file, agwsOptions, externalId] = process.argv;
   const cashInPath = '/showcase-gateway/api/v1/action/cash-in';
@@ -29,7 +31,7 @@ if (process.argv[2] === '--journal') {
     if (mode === 'pay' && new URL(url).pathname.endsWith(cashInPath)) process.kill(process.pid, 'SIGKILL');
     return response;
   };
-  const agws = new TarlanAgws({ ...JSON.parse(agwsOptions), timeoutMs: 1000, maxRetries: 0, fetch: dieAfterCashIn });
+  const agws = new TarlanAgws({ ...JSON.parse(agwsOptions), fetch: dieAfterCashIn });
   const journal = new PaymentJournal({ store: sqliteStore(new Database(file)), clients: { agws }, leaseMs: JOURNAL_LEASE_MS });
   await journal.migrate();
   if (mode === 'pay') await journal.pay('agws', 'cashIn', { username: '989898', amount: '990.00', service_code: '201106', external_id: externalId });
@@ -263,7 +265,7 @@ await step('Payment journal (SQLite file): a process killed after sending, recov
     const paying = await child('pay');
     expect('process 1 recorded the cash-in, sent it, and died before reading the answer', paying.signal, 'SIGKILL');
     const db = new Database(file);
-    const journal = new PaymentJournal({ store: sqliteStore(db), clients: { agws: new TarlanAgws({ ...options.agws, timeoutMs: 1000, maxRetries: 0 }) }, leaseMs: JOURNAL_LEASE_MS });
+    const journal = new PaymentJournal({ store: sqliteStore(db), clients: { agws: new TarlanAgws(options.agws) }, leaseMs: JOURNAL_LEASE_MS });
     const left = await journal.get(`agws:cashIn:${externalId}`);
     show('journal', `${left.key}: ${left.state} (claimed until ${new Date(left.leaseUntil).toISOString()}), result ${JSON.stringify(left.result)}`);
     show('AGWS ledger', `external_id ${externalId} made ${emulator.ledger.agws.payments[externalId]?.performed ?? 0} time(s)`);

@@ -11,12 +11,10 @@ import { TarlanAgws, KassaError } from 'kassa';
 import { PaymentJournal, d1Store } from 'kassa/journal';
 
 function journalOf(env) {
-  // No retries inside a call: the journal settles and re-sends safely across runs, and its
-  // lease only has to outlast one 10 s call.
-  const agws = new TarlanAgws({
-    baseUrl: env.AGWS_URL, secret: env.AGWS_SECRET, agent: env.AGWS_AGENT, project: env.AGWS_PROJECT, timeoutMs: 10_000, maxRetries: 0,
-  });
-  return new PaymentJournal({ store: d1Store(env.DB), clients: { agws }, leaseMs: 30_000 });
+  // Default options and the default lease (60 s): the journal makes each of its calls one
+  // attempt within the lease, and settles or re-sends safely across runs of the Cron Trigger.
+  const agws = new TarlanAgws({ baseUrl: env.AGWS_URL, secret: env.AGWS_SECRET, agent: env.AGWS_AGENT, project: env.AGWS_PROJECT });
+  return new PaymentJournal({ store: d1Store(env.DB), clients: { agws } });
 }
 
 // Creating the tables is idempotent; once per isolate is enough.

@@ -106,8 +106,20 @@ export interface CallbackReply {
   record: JournalRecord | null;
 }
 
+export interface JournalOptions {
+  store: JournalStore;
+  /** Clients built with any options: the journal makes each of its calls fit the lease. */
+  clients: JournalClients;
+  /**
+   * How long a claim holds before another process may take the record over (default 60000).
+   * Each call the journal makes is one attempt (no retries) whose deadline is the client's
+   * timeoutMs cut to half the lease; a lease under 1000 ms is refused (KassaError 'config').
+   */
+  leaseMs?: number;
+}
+
 export declare class PaymentJournal {
-  constructor(options: { store: JournalStore; clients: JournalClients; leaseMs?: number });
+  constructor(options: JournalOptions);
   migrate(): Promise<{ from: number; to: number }>;
   pay(provider: JournalProvider, operation: string, params: Record<string, unknown>, options?: PayOptions): Promise<JournalRecord>;
   adopt(provider: JournalProvider, operation: string, params: Record<string, unknown>, options?: AdoptOptions): Promise<JournalRecord>;

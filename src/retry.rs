@@ -60,7 +60,7 @@ impl Default for Policy {
 }
 
 /// Longest `Retry-After` we wait for inside one call.
-pub const MAX_RETRY_AFTER_MS: u64 = 60_000;
+const MAX_RETRY_AFTER_MS: u64 = 60_000;
 
 impl Policy {
     /// Capped exponential backoff with jitter: the delay for retry `retry` (0-based) is drawn

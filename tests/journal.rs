@@ -7,6 +7,8 @@ mod common;
 use common::fixture;
 use kassa::journal::{self, Action, Clock, Event, Record, Stage, State};
 use kassa::json::{self, Json, Map};
+use kassa::operation::BuildCtx;
+use kassa::transport::{self, Call, CallOptions, Observed};
 use kassa::{Client, ErrorKind, HttpResponse, KassaError};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -24,21 +26,21 @@ fn client(provider: &str, options: &str) -> Client {
 fn agws() -> Client {
     client(
         "agws",
-        r#"{"secret":"12345","agent":"tarlan","project":"mobile","timeoutMs":10000,"maxRetries":0}"#,
+        r#"{"secret":"12345","agent":"tarlan","project":"mobile"}"#,
     )
 }
 
 fn acquiring() -> Client {
     client(
         "acquiring",
-        r#"{"secret":"acq-secret","merchantId":1,"projectId":42,"timeoutMs":10000,"maxRetries":0}"#,
+        r#"{"secret":"acq-secret","merchantId":1,"projectId":42}"#,
     )
 }
 
 fn fiscalbox() -> Client {
     client(
         "fiscalbox",
-        r#"{"baseUrl":"http://192.168.1.50:8080","walletAmountUnit":"tiyin","maxTimeSkewMinutes":0,"timeoutMs":10000,"maxRetries":0}"#,
+        r#"{"baseUrl":"http://192.168.1.50:8080","walletAmountUnit":"tiyin","maxTimeSkewMinutes":0}"#,
     )
 }
 
@@ -143,7 +145,14 @@ impl<'c> World<'c> {
                     stage,
                     operation,
                     params,
+                    options,
                 } => {
+                    // Every call is made with the options that keep it within the lease.
+                    assert_eq!(
+                        Ok(options),
+                        journal::check_lease(self.client, LEASE),
+                        "{operation}"
+                    );
                     self.calls.push((operation.to_string(), params));
                     record = proposed;
                     if self.crash_after == Some(stage) {
@@ -573,30 +582,138 @@ fn a_refund_needs_its_payment_reference_and_counts_the_payment_refunds() {
 }
 
 #[test]
-fn the_lease_must_outlast_the_longest_call() {
-    let slow = client(
-        "agws",
-        r#"{"secret":"12345","agent":"tarlan","project":"mobile"}"#,
+fn the_lease_cuts_each_call_to_one_attempt_within_it() {
+    // A client with default options (timeoutMs 30000, maxRetries 2) under the default lease.
+    let default = agws();
+    assert_eq!(
+        journal::check_lease(&default, 60_000),
+        Ok(CallOptions {
+            timeout_ms: Some(30_000),
+            max_retries: Some(0),
+        })
     );
-    // 30 s × 3 attempts + up to 60 s before each of 2 retries.
-    assert_eq!(journal::longest_call_ms(&slow), 210_000);
+    // The client's deadline is kept when it is shorter; a short lease cuts it to half.
+    let quick = client(
+        "agws",
+        r#"{"secret":"12345","agent":"tarlan","project":"mobile","timeoutMs":5000}"#,
+    );
+    assert_eq!(
+        journal::check_lease(&quick, 60_000).map(|o| o.timeout_ms),
+        Ok(Some(5_000))
+    );
+    assert_eq!(
+        journal::check_lease(&default, 1_200).map(|o| o.timeout_ms),
+        Ok(Some(600))
+    );
+    assert_eq!(
+        journal::check_lease(&default, 1_000).map(|o| o.timeout_ms),
+        Ok(Some(journal::MIN_CALL_TIMEOUT_MS))
+    );
+    // Too short to give a call its shortest deadline: refused, naming the option.
+    for lease_ms in [999, 0, -5] {
+        let clock = Clock {
+            now_ms: T0,
+            lease_ms,
+        };
+        let error = journal::step(&default, None, Event::Check, clock).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config, "{lease_ms}");
+        assert_eq!(error.info().field.as_deref(), Some("leaseMs"));
+        assert!(error.message().contains("1000 ms"), "{}", error.message());
+    }
     let clock = Clock {
         now_ms: T0,
         lease_ms: 60_000,
     };
-    let error = journal::step(&slow, None, Event::Check, clock).unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::Config);
-    assert_eq!(error.info().field.as_deref(), Some("leaseMs"));
-    assert!(error.message().contains("210000"), "{}", error.message());
-    let ok = journal::step(&agws(), None, Event::Check, clock).unwrap();
+    let ok = journal::step(&default, None, Event::Check, clock).unwrap();
     assert!(matches!(ok.action, Action::Done { .. }));
+}
+
+/// What a call may meet that makes the transport wait and send again when it may: the longest
+/// `Retry-After`, a server error, a refused and a reset connection, a deadline passed.
+fn retried_observations() -> Vec<Observed> {
+    let mut limited = HttpResponse::new(
+        429,
+        r#"{"status":false,"status_code":429,"message":"Too Many Requests","result":{}}"#,
+    );
+    limited.headers.push(("retry-after".into(), "60".into()));
+    vec![
+        Observed::Response(limited),
+        Observed::Response(HttpResponse::new(503, "<html>Service Unavailable</html>")),
+        Observed::NetworkError {
+            message: "connection refused".into(),
+            maybe_sent: false,
+        },
+        Observed::NetworkError {
+            message: "connection reset".into(),
+            maybe_sent: true,
+        },
+        Observed::TimedOut,
+    ]
+}
+
+/// How long the call takes at most, run through the real transport: the deadlines of its
+/// sends plus its waits, when every send meets `observed`.
+fn longest_run(
+    client: &Client,
+    op: &str,
+    params: &str,
+    options: CallOptions,
+    observed: &Observed,
+) -> u64 {
+    let ctx = BuildCtx { now_ms: Some(T0) };
+    let call = Call::new(client, op, json::parse(params).unwrap(), options, &ctx).unwrap();
+    let mut sent = Vec::new();
+    let mut slept = Vec::new();
+    let _ = transport::run_blocking(
+        call,
+        &ctx,
+        |_, timeout_ms| {
+            sent.push(timeout_ms);
+            observed.clone()
+        },
+        |ms| slept.push(ms),
+    );
+    assert!(!sent.is_empty());
+    sent.iter().chain(&slept).sum()
+}
+
+#[test]
+fn each_call_the_journal_makes_ends_strictly_before_the_lease_with_a_default_client() {
+    let client = agws();
+    let options = journal::check_lease(&client, LEASE).unwrap();
+    let calls = [
+        ("cashIn", CASH_IN), // idempotent write
+        (
+            "confirmInvoice",
+            r#"{"external_id":"200001","confirm_code":"1234"}"#,
+        ), // money-moving
+        (
+            "status",
+            r#"{"service_code":"201106","external_id":"200001"}"#,
+        ), // probe
+    ];
+    for (op, params) in calls {
+        for observed in retried_observations() {
+            let longest = longest_run(&client, op, params, options, &observed);
+            assert_eq!(
+                longest, 30_000,
+                "{op} meeting {observed:?}: one attempt, no wait"
+            );
+            assert!(longest < LEASE as u64);
+        }
+    }
+    // Not vacuous: with the client's own options the same call outlasts the lease.
+    let limited = &retried_observations()[0];
+    assert!(
+        longest_run(&client, "cashIn", CASH_IN, CallOptions::default(), limited) >= LEASE as u64
+    );
 }
 
 #[test]
 fn no_credential_is_recorded() {
     let client = client(
         "assist",
-        r#"{"baseUrl":"https://payments.demo.paysecure.ru","merchantId":"123456","login":"kassa_demo","password":"demo-pass","timeoutMs":10000,"maxRetries":0}"#,
+        r#"{"baseUrl":"https://payments.demo.paysecure.ru","merchantId":"123456","login":"kassa_demo","password":"demo-pass"}"#,
     );
     let mut world = World::new(&client);
     world.crash_after = Some(Stage::Sending);

@@ -10,8 +10,9 @@
 //! - a request whose outcome is unknown is sent again only where the provider deduplicates it
 //!   (`OpClass::IdempotentWrite`, `Probe::Repeat`); otherwise the operation's `Settle` reads its
 //!   state, and when nothing is certain the record stays `unknown` — never guessed;
-//! - the lease outlasts the longest a call can take (`check_lease`), so a reconciler never
-//!   takes over a request still in flight; after an unknown outcome the record is not settled
+//! - every call the journal makes ends before the lease does (`check_lease` gives each one
+//!   a single attempt with a deadline within the lease), so a reconciler never takes over a
+//!   request still in flight; after an unknown outcome the record is not settled
 //!   before another lease has passed, so a provider still working on it is not read as absent.
 
 pub mod record;
@@ -21,47 +22,46 @@ use crate::codes::Outcome;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::json::{self, Json, Map};
 use crate::operation::{query_value, BuildCtx, Evidence, Operation, Probe, Settle, Verdict};
-use crate::retry::{Policy, MAX_RETRY_AFTER_MS};
+use crate::transport::CallOptions;
 pub use record::{Record, State};
 
-/// The longest one call of this client can take: every attempt up to its deadline plus the
-/// longest wait before each retry (a capped backoff, or a `Retry-After` up to its cap).
-pub fn longest_call_ms(client: &Client) -> u64 {
-    let retries = client.config.max_retries;
-    let policy = Policy {
-        max_retries: retries,
-        ..Policy::default()
-    };
-    let waits: u64 = (0..retries)
-        .map(|retry| policy.backoff_ms(retry, 1.0).max(MAX_RETRY_AFTER_MS))
-        .sum();
-    client
-        .config
-        .timeout_ms
-        .saturating_mul(u64::from(retries) + 1)
-        .saturating_add(waits)
-}
+/// The part of the lease one call the journal makes may take (its deadline is at most
+/// `lease / CALL_SHARE_OF_LEASE`). The rest of the lease covers what happens around the call
+/// while the record is claimed — the claim's own write before the request leaves, the driver's
+/// work after the deadline fires — and clocks of processes sharing the store that disagree.
+pub const CALL_SHARE_OF_LEASE: u64 = 2;
 
-/// Refuses a lease a call of this client can outlast: a reconciler would take over a request
-/// still in flight and could send it again.
-pub fn check_lease(client: &Client, lease_ms: i64) -> Result<()> {
-    let longest = longest_call_ms(client);
-    if lease_ms > 0 && lease_ms as u64 > longest {
-        return Ok(());
+/// The shortest deadline the journal gives a call. A shorter one would turn ordinary answers
+/// into unknown outcomes (a TLS handshake alone takes a good part of it), so a lease that
+/// leaves less is refused rather than run.
+pub const MIN_CALL_TIMEOUT_MS: u64 = 500;
+
+/// Checks the lease and gives the options of every call the journal makes with this client
+/// (sends, probes, baselines), chosen so that no call can outlast the lease: a reconciler
+/// would take over a request still in flight and could send it again.
+///
+/// One attempt (`maxRetries: 0`: no backoff, no `Retry-After` wait, no duplicate resolution
+/// inside the call) whose deadline, which covers the whole answer, is the client's
+/// `timeoutMs` cut to `lease / CALL_SHARE_OF_LEASE`. The journal gives up nothing by not
+/// retrying inside a call: a request whose answer is lost is settled by its `Settle` rule,
+/// and sent again only where that is safe, on a later `reconcile()`.
+pub fn check_lease(client: &Client, lease_ms: i64) -> Result<CallOptions> {
+    let budget = u64::try_from(lease_ms).unwrap_or(0) / CALL_SHARE_OF_LEASE;
+    if budget < MIN_CALL_TIMEOUT_MS {
+        return Err(KassaError::new(
+            ErrorKind::Config,
+            format!(
+                "journal option `leaseMs` ({lease_ms} ms) is too short: each call the journal makes must end within 1/{CALL_SHARE_OF_LEASE} of the lease, and a call needs at least {MIN_CALL_TIMEOUT_MS} ms. Use a leaseMs of at least {} ms (the default is 60000).",
+                MIN_CALL_TIMEOUT_MS * CALL_SHARE_OF_LEASE
+            ),
+        )
+        .with_field("leaseMs")
+        .with_provider(client.provider.id));
     }
-    let retries = client.config.max_retries;
-    Err(KassaError::new(
-        ErrorKind::Config,
-        format!(
-            "journal option `leaseMs` ({lease_ms} ms) must be longer than the longest call of the {} client can take: {longest} ms ({} ms × {} attempts{}). A shorter lease would let a reconciler take over a payment still in flight. Raise leaseMs, or give the client a lower timeoutMs or maxRetries: 0 (the journal itself settles and re-sends safely across reconcile runs).",
-            client.provider.id,
-            client.config.timeout_ms,
-            retries + 1,
-            if retries > 0 { format!(" + up to {} ms of Retry-After/backoff before each of {retries} retries", MAX_RETRY_AFTER_MS) } else { String::new() },
-        ),
-    )
-    .with_field("leaseMs")
-    .with_provider(client.provider.id))
+    Ok(CallOptions {
+        timeout_ms: Some(client.config.timeout_ms.min(budget)),
+        max_retries: Some(0),
+    })
 }
 
 /// The operation and its settle rule, or a validation error listing what the journal takes.
@@ -267,11 +267,13 @@ pub enum Action {
         expect_state: State,
         takeover: bool,
     },
-    /// Call an operation of this client with the transport rules.
+    /// Call an operation of this client with the transport rules and these per-call options
+    /// (`check_lease`: one attempt that ends within the lease).
     Call {
         stage: Stage,
         operation: &'static str,
         params: Json,
+        options: CallOptions,
     },
     /// Look these keys up, in order, and hand the first stored record back with `Found`.
     Find {
@@ -316,11 +318,13 @@ impl Step {
                 stage,
                 operation,
                 params,
+                options,
             } => json::obj([
                 ("type", Json::str("call")),
                 ("stage", Json::str(stage.as_str())),
                 ("operation", Json::str(*operation)),
                 ("params", params.clone()),
+                ("options", options.to_json()),
             ]),
             Action::Find {
                 keys,
@@ -477,29 +481,30 @@ pub struct Clock {
 
 /// One step: the record the driver holds (None before the insert) and what happened.
 pub fn step(client: &Client, record: Option<Record>, event: Event, clock: Clock) -> Result<Step> {
-    let machine = Machine { client, clock };
+    let machine = Machine {
+        client,
+        clock,
+        call_options: check_lease(client, clock.lease_ms)?,
+    };
     match event {
-        Event::Check => {
-            check_lease(client, clock.lease_ms)?;
-            Ok(Step {
-                record: None,
-                action: Action::Done {
-                    value: json::obj([
-                        ("provider", Json::str(client.provider.id)),
-                        (
-                            "finalStates",
-                            Json::Array(
-                                State::ALL
-                                    .iter()
-                                    .filter(|s| s.is_final())
-                                    .map(|s| Json::str(s.as_str()))
-                                    .collect(),
-                            ),
+        Event::Check => Ok(Step {
+            record: None,
+            action: Action::Done {
+                value: json::obj([
+                    ("provider", Json::str(client.provider.id)),
+                    (
+                        "finalStates",
+                        Json::Array(
+                            State::ALL
+                                .iter()
+                                .filter(|s| s.is_final())
+                                .map(|s| Json::str(s.as_str()))
+                                .collect(),
                         ),
-                    ]),
-                },
-            })
-        }
+                    ),
+                ]),
+            },
+        }),
         Event::Pay {
             operation,
             params,
@@ -539,6 +544,8 @@ pub fn step(client: &Client, record: Option<Record>, event: Event, clock: Clock)
 struct Machine<'c> {
     client: &'c Client,
     clock: Clock,
+    /// Every call's options (`check_lease`).
+    call_options: CallOptions,
 }
 
 /// The error kinds that leave a sent request's outcome open.
@@ -622,6 +629,25 @@ impl Machine<'_> {
 
     fn lease(&self) -> Option<i64> {
         Some(self.clock.now_ms.saturating_add(self.clock.lease_ms))
+    }
+
+    /// Calls an operation with the options that keep the call within the lease.
+    fn call(
+        &self,
+        record: Option<Record>,
+        stage: Stage,
+        operation: &'static str,
+        params: Json,
+    ) -> Step {
+        Step {
+            record,
+            action: Action::Call {
+                stage,
+                operation,
+                params,
+                options: self.call_options,
+            },
+        }
     }
 
     fn write(&self, from: &Record, to: Record, stage: Stage, takeover: bool) -> Step {
@@ -814,14 +840,12 @@ impl Machine<'_> {
                 operation,
                 before: Some(_),
                 ..
-            } => Ok(Step {
-                record: None,
-                action: Action::Call {
-                    stage: Stage::Baseline,
-                    operation,
-                    params: self.probe_params(op, &settle, &prepared.params, &lookup),
-                },
-            }),
+            } => Ok(self.call(
+                None,
+                Stage::Baseline,
+                operation,
+                self.probe_params(op, &settle, &prepared.params, &lookup),
+            )),
             _ => Ok(Step::done(None)),
         }
     }
@@ -845,14 +869,8 @@ impl Machine<'_> {
                 },
                 Stage::Sending => {
                     let (op, _) = self.op(&record)?;
-                    Ok(Step {
-                        action: Action::Call {
-                            stage: Stage::Send,
-                            operation: op.name,
-                            params: Json::Object(record.params.clone()),
-                        },
-                        record: Some(record),
-                    })
+                    let params = Json::Object(record.params.clone());
+                    Ok(self.call(Some(record), Stage::Send, op.name, params))
                 }
                 _ => Ok(Step::done(Some(record))),
             },
@@ -934,14 +952,7 @@ impl Machine<'_> {
         {
             if record.baseline.is_null() {
                 let params = self.probe_params(op, &settle, &record.params, &record.lookup);
-                return Ok(Step {
-                    record: Some(record),
-                    action: Action::Call {
-                        stage: Stage::Baseline,
-                        operation,
-                        params,
-                    },
-                });
+                return Ok(self.call(Some(record), Stage::Baseline, operation, params));
             }
         }
         Ok(self.claim_to_send(record))
@@ -975,14 +986,8 @@ impl Machine<'_> {
             return Ok(self.claim_to_send(record));
         }
         let params = self.probe_params(op, &settle, &record.params, &record.lookup);
-        Ok(Step {
-            action: Action::Call {
-                stage: Stage::Probe,
-                operation: Self::probe_operation(op, &settle),
-                params,
-            },
-            record: Some(record),
-        })
+        let operation = Self::probe_operation(op, &settle);
+        Ok(self.call(Some(record), Stage::Probe, operation, params))
     }
 
     fn answered(&self, record: Record, stage: Stage, answer: Result<Json>) -> Result<Step> {

@@ -31,9 +31,10 @@ let journal;
 before(async () => {
   emulator = await startEmulator({ timing: { pendingPolls: 0, callbackAttempts: 1 } });
   clients = clientsFor(emulator, { timeoutMs: TIMEOUT_MS, maxRetries: 2 });
-  // Settles immediately (adopt): the lease only has to outlast these clients' longest call.
+  // Settles immediately (adopt), with the default lease: the journal's own calls (probes,
+  // baselines, repeats) are single attempts within it, whatever these clients' retries.
   journal = new PaymentJournal({
-    store: memoryStore(), clients: { agws: clients.agws, acquiring: clients.acquiring, fiscalbox: clients.fiscalbox }, leaseMs: 200_000,
+    store: memoryStore(), clients: { agws: clients.agws, acquiring: clients.acquiring, fiscalbox: clients.fiscalbox },
   });
 });
 after(() => emulator?.close());

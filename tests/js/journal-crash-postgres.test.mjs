@@ -13,7 +13,7 @@ test('journal crash test on PostgreSQL: killed at every step, reconciled by a ne
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   try {
     const journal = new PaymentJournal({
-      store: postgresStore(pool), clients: { agws: new TarlanAgws({ secret: 'x', agent: 'a', project: 'p', timeoutMs: 1000, maxRetries: 0 }) }, leaseMs: LEASE_MS,
+      store: postgresStore(pool), clients: { agws: new TarlanAgws({ secret: 'x', agent: 'a', project: 'p' }) }, leaseMs: LEASE_MS,
     });
     await journal.migrate();
     const { totals, problems } = await crashTest({ store: { kind: 'postgres', url: database.url }, journal, label: 'p', log: (line) => t.diagnostic(line) });

@@ -16,7 +16,7 @@ test('journal crash test on SQLite: killed at every step, reconciled by a new pr
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   try {
-    const journal = new PaymentJournal({ store: sqliteStore(db), clients: { agws: new TarlanAgws({ secret: 'x', agent: 'a', project: 'p', timeoutMs: 1000, maxRetries: 0 }) }, leaseMs: LEASE_MS });
+    const journal = new PaymentJournal({ store: sqliteStore(db), clients: { agws: new TarlanAgws({ secret: 'x', agent: 'a', project: 'p' }) }, leaseMs: LEASE_MS });
     await journal.migrate();
     const { totals, problems } = await crashTest({ store: { kind: 'sqlite', file }, journal, label: 's', log: (line) => t.diagnostic(line) });
     console.log(`journal crash test (SQLite): ${totals.scenarios} scenarios (${CRASH_SCENARIOS.length} operations × ${KILL_POINTS.length} kill points), ` +

@@ -2,6 +2,7 @@
 // (pay, the same key again, get/list), notifications (AGWS callbacks and acquiring webhooks the
 // emulator really sends), and the bad input and faults of issue 14 — a lease too short, a
 // schema newer than the code, a corrupted row, a store failing mid-way, and no secret stored.
+// The clients have default options: the journal makes each of its calls fit its lease.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -10,10 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startEmulator, tarlanSignature } from 'kassa/emulator';
-import { TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox, KassaError as MainKassaError } from 'kassa';
+import { TarlanAgws, KassaError as MainKassaError } from 'kassa';
 import { PaymentJournal, KassaError, sqliteStore, memoryStore } from 'kassa/journal';
+import { clientsFor } from './support/clients.mjs';
 
-const LEASE_MS = 1200;
+/** Each call the journal makes gets half of it: 1000 ms. */
+const LEASE_MS = 2000;
 let emulator;
 let clients;
 let dir;
@@ -27,15 +30,8 @@ before(async () => {
     timing: { pendingPolls: 0, assistNewLookups: 0, callbackBackoffMs: 20, callbackAttempts: 2 },
     credentials: { agws: { secret: 'agws-Secret-7f3Q' }, acquiring: { secret: 'acq-Secret-9xPw' }, assist: { login: 'login-9Zt', password: 'pw-Secret-4kL' } },
   });
-  const c = emulator.credentials;
-  const urls = emulator.baseUrls;
-  const transport = { timeoutMs: 1000, maxRetries: 0 };
-  clients = {
-    agws: new TarlanAgws({ baseUrl: urls.agws, ...c.agws, ...transport }),
-    acquiring: new TarlanAcquiring({ baseUrl: urls.acquiring, ...c.acquiring, ...transport }),
-    assist: new AssistFiscal({ baseUrl: urls.assist, ...c.assist, ...transport }),
-    fiscalbox: new FiscalBox({ baseUrl: urls.fiscalbox, walletAmountUnit: 'tiyin', ...transport }),
-  };
+  const all = clientsFor(emulator);
+  clients = { agws: all.agws, acquiring: all.acquiring, assist: all.assist, fiscalbox: all.fiscalbox };
   dir = mkdtempSync(join(tmpdir(), 'kassa-journal-'));
   // Where the emulator delivers notifications: the journal applies them and answers its reply.
   receiver = createServer((req, res) => {
@@ -128,15 +124,45 @@ test('pay records, claims and sends once; the same key again sends nothing new; 
   }
 });
 
-test('bad input: an operation the journal does not take, a missing key or lookup, a lease shorter than a call', async () => {
+test('bad input: an operation the journal does not take, a missing key or lookup, a lease too short for any call', async () => {
   const journal = await journalOn(memoryStore());
   await assert.rejects(journal.pay('agws', 'status', { service_code: '1', external_id: '1' }), (e) => e.kind === 'validation' && e.field === 'operation');
   await assert.rejects(journal.pay('fiscalbox', 'humo', { amount: 100 }), (e) => e.field === 'options.key');
   await assert.rejects(journal.pay('acquiring', 'refund', { transaction_id: 1, amount: 1 }, { key: 'r1' }), (e) => e.field === 'options.lookup.project_reference_id');
   await assert.rejects(journal.pay('assist', 'fiscalize', { Type: 'sell' }), (e) => e.kind === 'validation');
   await assert.rejects(journal.pay('nope', 'cashIn', {}), (e) => e.field === 'provider');
-  const slow = new TarlanAgws({ ...emulator.credentials.agws, baseUrl: emulator.baseUrls.agws, timeoutMs: 30_000, maxRetries: 2 });
-  assert.throws(() => new PaymentJournal({ store: memoryStore(), clients: { agws: slow } }), (e) => e instanceof KassaError && e.kind === 'config' && e.field === 'leaseMs' && /210000 ms/.test(e.message));
+  for (const leaseMs of [999, 1]) {
+    assert.throws(() => new PaymentJournal({ store: memoryStore(), clients, leaseMs }), (e) => e instanceof KassaError && e.kind === 'config' && e.field === 'leaseMs' && /at least 1000 ms/.test(e.message));
+  }
+  assert.ok(new PaymentJournal({ store: memoryStore(), clients, leaseMs: 1000 }));
+});
+
+test('default clients under the default lease; each call ends within the lease, however slow the provider', async () => {
+  // A client with default options (timeoutMs 30 s, 2 retries) is taken with the default lease.
+  const agws = new TarlanAgws({ ...emulator.credentials.agws, baseUrl: emulator.baseUrls.agws });
+  const journal = new PaymentJournal({ store: memoryStore(), clients: { agws } });
+  await journal.migrate();
+  assert.equal((await journal.pay('agws', 'cashIn', cashIn(ref('default')))).state, 'pending');
+
+  // The answer trickles in over 4 s: the client alone would wait for it (its deadline is 30 s);
+  // the journal's call gives up at half its lease, and the record stays claimed until the lease ends.
+  const short = await journalOn(memoryStore());
+  const externalId = ref('slow');
+  const mark = emulator.ledger.requests.length;
+  emulator.inject({ provider: 'agws', operation: 'cashIn', fault: { type: 'slowBody', ms: 4000 } });
+  const started = Date.now();
+  const record = await short.pay('agws', 'cashIn', cashIn(externalId));
+  const took = Date.now() - started;
+  emulator.faults.clear();
+  assert.ok(took < LEASE_MS, `pay() took ${took} ms, not less than the lease`);
+  assert.equal(record.state, 'unknown');
+  assert.equal(record.error.kind, 'timeout');
+  assert.ok(record.leaseUntil > Date.now(), 'not settled before another lease has passed');
+  await sleep(record.leaseUntil - Date.now() + 50);
+  await short.reconcile();
+  assert.equal((await short.get(record.key)).state, 'success', 'settled through status, not sent again');
+  assert.equal(requestsOf('cashIn', mark), 1);
+  assert.equal(emulator.ledger.agws.payments[externalId].performed, 1);
 });
 
 test('a store whose schema is newer than the code refuses with kind config; an unmigrated one asks for migrate()', async () => {

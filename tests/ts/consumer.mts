@@ -113,9 +113,10 @@ void passThrough;
 
 // kassa/journal (hand-written declarations): the documented usage compiles, mistakes do not.
 import { PaymentJournal, sqliteStore, postgresStore, d1Store, memoryStore, KassaError as JournalError } from 'kassa/journal';
-import type { JournalRecord, JournalState, ReconcileSummary, JournalStore } from 'kassa/journal';
+import type { JournalRecord, JournalState, ReconcileSummary, JournalStore, JournalOptions } from 'kassa/journal';
 async function journaled(db: { prepare(sql: string): unknown; transaction(fn: () => void): unknown }): Promise<JournalState> {
-  const journal = new PaymentJournal({ store: sqliteStore(db), clients: { agws, fiscalbox: fb }, leaseMs: 90_000 });
+  const options: JournalOptions = { store: sqliteStore(db), clients: { agws, fiscalbox: fb } };
+  const journal = new PaymentJournal({ ...options, leaseMs: 90_000 });
   await journal.migrate();
   const record: JournalRecord = await journal.pay('agws', 'cashIn', { username: '989898', amount: '100.50', service_code: '201106', external_id: '200001' });
   await journal.pay('fiscalbox', 'humo', { amount: 100_000 }, { key: 'sale-7' });

@@ -51,7 +51,9 @@ export class PaymentJournal {
    * `store`: sqliteStore(db) | postgresStore(pool) | d1Store(env.DB) | memoryStore().
    * `clients`: kassa clients by provider: `{ agws, acquiring, assist, fiscalbox }`, any subset.
    * `leaseMs` (default 60 s): how long a claim holds before another process may take the
-   * record over; it must outlast the longest call of every client (else KassaError 'config').
+   * record over. Every call the journal makes fits in it: one attempt (no retries) whose
+   * deadline is the client's timeoutMs cut to half the lease; a lease under 1 s, which leaves a
+   * call less than 500 ms, is refused (KassaError 'config').
    */
   constructor(options) {
     if (!isObject(options)) throw configError('options', 'must be an object { store, clients, leaseMs }');
@@ -117,7 +119,7 @@ export class PaymentJournal {
     if (action.type === 'done') return action.value;
     let answer;
     try {
-      answer = { result: await client.call(action.operation, action.params) };
+      answer = { result: await client.call(action.operation, action.params, action.options) };
     } catch (error) {
       if (!(error instanceof KassaError)) throw error;
       answer = { error: error.toJSON() };
@@ -318,7 +320,8 @@ export class PaymentJournal {
         case 'call': {
           record = step.record;
           try {
-            const result = await client.call(action.operation, action.params);
+            // action.options: one attempt whose deadline ends within the lease (see the README).
+            const result = await client.call(action.operation, action.params, action.options);
             event = { type: 'answered', stage: action.stage, result };
           } catch (error) {
             if (!(error instanceof KassaError)) throw error;

@@ -7,15 +7,15 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startEmulator } from 'kassa/emulator';
-import { TarlanAcquiring, TarlanAgws, FiscalBox } from 'kassa';
+import { clientsFor } from './clients.mjs';
 import { MONEY_MOVING, journalOptions, viewOfRecord } from './money-moving.mjs';
 
 const run = promisify(execFile);
 const child = fileURLToPath(new URL('./journal-process.mjs', import.meta.url));
 
 export const KILL_POINTS = ['recorded', 'claimed', 'sent', 'answered'];
-/** Longer than the children's longest call (timeoutMs 1000, no retries). */
-export const LEASE_MS = 1500;
+/** The children's clients have default options: each call the journal makes gets half of it. */
+export const LEASE_MS = 2000;
 
 /** Assist's fiscalize: journaled too, but Assist publishes no "not found" answer. */
 const ASSIST_FISCALIZE = {
@@ -34,16 +34,6 @@ export const CRASH_SCENARIOS = [...MONEY_MOVING.filter((s) => !s.flow), ASSIST_F
 /** Settled by comparing a before and an after on a shared device: one at a time per device. */
 const LANES = { humo: 'humo', uzcard: 'uzcard', orderCreate: 'receipts' };
 
-function testClients(emulator) {
-  const c = emulator.credentials;
-  const urls = emulator.baseUrls;
-  return {
-    agws: new TarlanAgws({ baseUrl: urls.agws, ...c.agws }),
-    acquiring: new TarlanAcquiring({ baseUrl: urls.acquiring, ...c.acquiring }),
-    fiscalbox: new FiscalBox({ baseUrl: urls.fiscalbox, walletAmountUnit: 'tiyin' }),
-  };
-}
-
 async function pool(items, size, fn) {
   const queue = [...items];
   await Promise.all(Array.from({ length: size }, async () => {
@@ -60,7 +50,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function crashTest({ store, journal, label, log }) {
   const emulator = await startEmulator({ timing: { pendingPolls: 0, assistNewLookups: 0, callbackAttempts: 1 } });
   try {
-    const clients = testClients(emulator);
+    const clients = clientsFor(emulator);
     await clients.fiscalbox.shiftOpen({}).catch(() => {});
     const base = { store, urls: emulator.baseUrls, credentials: emulator.credentials, leaseMs: LEASE_MS };
     const process = async (job) => {

@@ -10,8 +10,8 @@
 // the same seams a user's process dies at. The process prints one JSON line of what it did.
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox } from 'kassa';
 import { PaymentJournal, sqliteStore, postgresStore } from 'kassa/journal';
+import { clientsFor } from './clients.mjs';
 
 const job = JSON.parse(process.argv[2]);
 const die = () => process.kill(process.pid, 'SIGKILL');
@@ -24,14 +24,9 @@ const fetchOrDie = async (url, init) => {
   return response;
 };
 
-const transport = { timeoutMs: job.timeoutMs ?? 1000, maxRetries: 0, fetch: fetchOrDie };
-const { urls, credentials: c } = job;
-const clients = {
-  agws: new TarlanAgws({ baseUrl: urls.agws, ...c.agws, ...transport }),
-  acquiring: new TarlanAcquiring({ baseUrl: urls.acquiring, ...c.acquiring, ...transport }),
-  assist: new AssistFiscal({ baseUrl: urls.assist, ...c.assist, ...transport }),
-  fiscalbox: new FiscalBox({ baseUrl: urls.fiscalbox, walletAmountUnit: 'tiyin', ...transport }),
-};
+// Default options but the fetch: the journal fits each of its calls in its lease.
+const all = clientsFor({ baseUrls: job.urls, credentials: job.credentials }, { fetch: fetchOrDie });
+const clients = { agws: all.agws, acquiring: all.acquiring, assist: all.assist, fiscalbox: all.fiscalbox };
 
 let pool = null;
 let store;
