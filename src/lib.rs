@@ -22,6 +22,7 @@
 pub mod assist;
 pub mod client;
 pub mod codes;
+pub mod config;
 #[cfg(feature = "diagnose")]
 pub mod diagnose;
 pub mod error;
@@ -30,12 +31,13 @@ pub mod fiscalbox;
 pub mod flow;
 pub mod helper;
 pub mod http;
+pub mod journal;
 pub mod json;
 pub mod money;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod npm;
 pub mod operation;
-#[cfg(feature = "fiscalbox")]
+pub mod provider;
 pub mod receipt;
 pub mod registry;
 pub mod retry;
@@ -49,10 +51,11 @@ pub mod typescript;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use client::{Client, ProviderDef};
+pub use client::Client;
 pub use error::{ErrorKind, KassaError};
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use json::Json;
+pub use provider::ProviderDef;
 pub use registry::{module_helper, provider};
 
 /// `canonicalJson`: Go `encoding/json` canonical text of a JSON document (no fields dropped).

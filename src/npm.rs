@@ -5,9 +5,9 @@
 //! and the playground enumerate providers from. ESM named exports must be static, so these are
 //! written at build time by `kassa-typegen` into `pkg/dist/` (git-ignored).
 
-use crate::client::ProviderDef;
 use crate::helper::HelperFn;
 use crate::json::{obj, Json};
+use crate::provider::ProviderDef;
 use crate::registry::{self, ArgKind, Call, Function, Module};
 use crate::typescript;
 use std::fmt::Write as _;

@@ -8,9 +8,15 @@
 //! A module is built as its own `.wasm` from the Cargo feature of the same name; the root entry
 //! `kassa` is the build with every feature and exports everything.
 
-use crate::client::ProviderDef;
 use crate::helper::Helper;
+use crate::provider::ProviderDef;
 use crate::schema::Ty;
+#[cfg(all(feature = "tarlan", feature = "assist", feature = "fiscalbox"))]
+use crate::{
+    error::{KassaError, Result},
+    helper::HelperFn,
+    json::Json,
+};
 
 /// The npm name of the root entry, which exports every module.
 pub const ROOT: &str = "kassa";
@@ -220,9 +226,10 @@ pub static MODULES: &[Module] = &[
     DIAGNOSE,
 ];
 
-/// Functions only the root entry exports: they span several modules.
+/// Functions only the root entry exports: they span several modules. Compiled only into the
+/// root's build (every provider), so no module's `.wasm` carries them.
 pub static ROOT_FUNCTIONS: &[Function] = &[
-    #[cfg(all(feature = "agws", feature = "assist", feature = "fiscalbox"))]
+    #[cfg(all(feature = "tarlan", feature = "assist", feature = "fiscalbox"))]
     Function {
         name: "toFiscalReceipt",
         args: &[
@@ -233,9 +240,42 @@ pub static ROOT_FUNCTIONS: &[Function] = &[
             ),
             Arg::new("result", ArgKind::Value, "unknown"),
         ],
-        call: Call::Helper(&crate::receipt::HELPERS),
+        call: Call::Helper(&RECEIPT_HELPERS),
     },
 ];
+
+#[cfg(all(feature = "tarlan", feature = "assist", feature = "fiscalbox"))]
+static RECEIPT_HELPERS: [Helper; 1] = [Helper {
+    name: "toFiscalReceipt",
+    run: HelperFn::Static(to_fiscal_receipt),
+    ts: crate::receipt::TS_FUNCTION,
+}];
+
+/// `toFiscalReceipt(provider, result)`: the conversion the provider declares on its
+/// `ProviderDef`. The provider is named by its id or its class name, in any case.
+#[cfg(all(feature = "tarlan", feature = "assist", feature = "fiscalbox"))]
+fn to_fiscal_receipt(args: &[Json]) -> Result<Json> {
+    let name = crate::helper::str_arg(args, 0, "provider")?;
+    let wanted = name.trim().replace('-', "");
+    let issuers = || providers().filter(|p| p.receipt.is_some());
+    let convert = issuers()
+        .find(|p| p.id.eq_ignore_ascii_case(&wanted) || p.class_name.eq_ignore_ascii_case(&wanted))
+        .and_then(|p| p.receipt)
+        .ok_or_else(|| {
+            let known: Vec<String> = issuers().map(|p| format!("'{}'", p.id)).collect();
+            KassaError::validation(
+                "provider",
+                format!("must be one of {} (got {name:?})", known.join(", ")),
+            )
+        })?;
+    let result = match crate::helper::arg(args, 1, "result")? {
+        // A response body handed over as text.
+        Json::String(text) => crate::json::parse(text)
+            .map_err(|e| KassaError::validation("result", format!("is not valid JSON: {e}")))?,
+        other => other.clone(),
+    };
+    convert(&result)
+}
 
 /// Every provider in this build, in registry order.
 pub fn providers() -> impl Iterator<Item = &'static ProviderDef> {

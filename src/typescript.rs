@@ -7,8 +7,9 @@
 //! Files: `types.d.ts` (what every entry shares: `KassaError`, `HttpRequest`, ...) and one
 //! `index.d.ts` per entry (`module`), self-contained apart from `types.d.ts`.
 
-use crate::client::{option_name, ProviderDef};
+use crate::config::option_name;
 use crate::error::ErrorKind;
+use crate::provider::ProviderDef;
 use crate::registry::{self, Call, Function, Module};
 use crate::schema::{Extra, Field, Presence, Ty};
 use std::collections::BTreeMap;
@@ -636,6 +637,12 @@ pub fn shared() -> Dts {
                     Member::property("kind", "ErrorKind").optional(),
                     Member::property("retryable", "boolean"),
                     Member::property("outcome", "Outcome").optional(),
+                    Member::property("legacy", "boolean")
+                        .optional()
+                        .doc("True for a spelling only an older revision of the provider's docs uses."),
+                    Member::property("current", "string")
+                        .optional()
+                        .doc("For a legacy spelling: the current code it stands for."),
                 ],
             },
             Item::Interface {

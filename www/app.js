@@ -46,6 +46,7 @@ const EXAMPLE_OPTIONS = {
   agws: { secret: '12345', agent: 'tarlan', project: 'mobile' },
   acquiring: { secret: '12345', merchantId: 1, projectId: 1 },
   assist: { server: 'ruTest', merchantId: '123456', login: 'demo', password: 'demo-pass' },
+  fiscalbox: { walletAmountUnit: 'tiyin' },
 };
 
 /** Every client class of the package, from its registry (src/registry.rs). */

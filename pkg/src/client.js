@@ -5,6 +5,7 @@
 
 import { configError, validationError } from './error.js';
 import { jsonText, responseText } from './convert.js';
+import { JOURNAL_STEP } from './journal/protocol.js';
 
 /** One entry's wasm glue and its `describe` catalog, loaded and parsed on first use. */
 export class Binding {
@@ -105,6 +106,12 @@ export class KassaClient {
     const { signal, ...rest } = options ?? {};
     const text = await this.#inner.run_flow(String(name), jsonText(params ?? {}, 'params'), jsonText(rest, 'options'), signal);
     return JSON.parse(text);
+  }
+
+  /** @internal One step of the payment journal's state machine (src/journal), for kassa/journal. */
+  [JOURNAL_STEP](record, event) {
+    if (event?.params !== undefined) jsonText(event.params, 'params'); // names a NaN as `params.x`
+    return JSON.parse(this.#inner.journal_step(jsonText(record, 'record'), jsonText(event, 'event')));
   }
 
   /** Configuration without secrets. */

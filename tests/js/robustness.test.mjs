@@ -9,7 +9,7 @@ const clients = {
   agws: new TarlanAgws({ secret: '12345', agent: 'tarlan', project: 'mobile' }),
   acquiring: new TarlanAcquiring({ secret: 's', merchantId: 1, projectId: 42 }),
   assist: new AssistFiscal({ baseUrl: 'https://assist.example', merchantId: '1', login: 'l', password: 'p' }),
-  fiscalbox: new FiscalBox({}),
+  fiscalbox: new FiscalBox({ walletAmountUnit: 'tiyin' }),
   fiscalboxBilling: new FiscalBoxBilling({ username: 'u', password: 'p', token: 't', inn: '306429662' }),
 };
 
