@@ -7,7 +7,7 @@
 // Bindings (wrangler.toml): [[d1_databases]] binding = "DB"; [vars]/secrets AGWS_URL,
 // AGWS_SECRET, AGWS_AGENT, AGWS_PROJECT; [triggers] crons = ["* * * * *"].
 // The tests run this file, bundled as wrangler would, in workerd (Miniflare) on a real D1.
-import { TarlanAgws, KassaError } from 'kassa';
+import { TarlanAgws, KassaError } from 'kassa/tarlan';
 import { PaymentJournal, d1Store } from 'kassa/journal';
 
 function journalOf(env) {

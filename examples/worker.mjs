@@ -3,7 +3,7 @@
 // Bindings (wrangler.toml [vars] / secrets): AGWS_URL, AGWS_SECRET, AGWS_AGENT, AGWS_PROJECT,
 // ACQUIRING_URL, ACQUIRING_SECRET, ACQUIRING_MERCHANT_ID, ACQUIRING_PROJECT_ID.
 // The tests run this file, bundled as wrangler would, in workerd against the kassa emulator.
-import { TarlanAgws, TarlanAcquiring, KassaError } from 'kassa';
+import { TarlanAgws, TarlanAcquiring, KassaError } from 'kassa/tarlan';
 
 function agwsClient(env) {
   return new TarlanAgws({ baseUrl: env.AGWS_URL, secret: env.AGWS_SECRET, agent: env.AGWS_AGENT, project: env.AGWS_PROJECT });

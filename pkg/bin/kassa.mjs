@@ -91,10 +91,16 @@ in the process list and are saved in shell history. Set the environment variable
 
 class UsageError extends Error {}
 
-let kassaModule;
-async function kassa() {
-  kassaModule ??= await load('../dist/kassa/node.js');
-  return kassaModule;
+/** The package's module entry `kassa/<name>` (each command loads only the wasm it needs). */
+function entry(name) {
+  return load(`../dist/${name}/node.js`);
+}
+
+/** The module entry that exports `fn` (the registry says which). */
+async function withFunction(fn) {
+  const { entries } = (await load('../dist/registry.js')).default;
+  const holder = entries.slice(1).find((e) => e.functions.includes(fn)) ?? entries[0];
+  return (await entry(holder.name))[fn];
 }
 
 /** A file of the built package, or a message saying how to build it. */
@@ -112,9 +118,9 @@ async function providers() {
 }
 
 /** What describe() says of each operation of a provider, without making a client. */
-async function operationsOf(id) {
-  const catalog = JSON.parse((await load('../dist/kassa/catalog.js')).default);
-  return catalog[id] ?? [];
+async function operationsOf(provider) {
+  const catalog = JSON.parse((await load(`../dist/${provider.module}/catalog.js`)).default);
+  return catalog[provider.id] ?? [];
 }
 
 /** Splits argv into positionals and --flags (`--name value`, `--name=value`, boolean flags). */
@@ -222,9 +228,8 @@ async function cmdSign(args) {
   if (positionals.length > 1) throw new UsageError('kassa sign takes one body file');
   const body = await readBody(positionals[0]);
   const secret = await readSecret(body.fromStdin);
-  const k = await kassa();
-  if (!flags.explain && !flags.json) return print(`${k.tarlanSign(body.text, secret)}\n`);
-  const e = k.explainSignature(body.text, secret);
+  if (!flags.explain && !flags.json) return print(`${(await withFunction('tarlanSign'))(body.text, secret)}\n`);
+  const e = (await withFunction('explainSignature'))(body.text, secret);
   if (flags.json) return print(`${JSON.stringify(e, null, 2)}\n`);
   const lines = [];
   for (const step of e.steps) {
@@ -246,8 +251,7 @@ async function cmdVerify(args) {
   const signature = requireSignature(flags, 'verify');
   const body = await readBody(positionals[0]);
   const secret = await readSecret(body.fromStdin);
-  const k = await kassa();
-  if (k.tarlanVerify(body.text, secret, signature)) return print('match\n');
+  if ((await withFunction('tarlanVerify'))(body.text, secret, signature)) return print('match\n');
   print('mismatch\n');
   process.stderr.write('The signature does not match this body and secret; run "kassa diagnose" to find out why.\n');
   return 1;
@@ -259,8 +263,7 @@ async function cmdDiagnose(args) {
   const signature = requireSignature(flags, 'diagnose');
   const body = await readBody(positionals[0]);
   const secret = await readSecret(body.fromStdin);
-  const k = await kassa();
-  const d = k.diagnoseSignature(body.text, secret, signature);
+  const d = (await withFunction('diagnoseSignature'))(body.text, secret, signature);
   if (flags.json) {
     print(`${JSON.stringify(d, null, 2)}\n`);
     return d.match ? 0 : 1;
@@ -314,7 +317,7 @@ async function cmdBuild(args) {
   const { id, className } = provider;
   // Listing operations needs no client: the same catalog describe() reads.
   if (!operation || flags.help) {
-    const ops = await operationsOf(id);
+    const ops = await operationsOf(provider);
     const lines = [`Operations of ${className} (kassa build ${id} <operation>):`];
     for (const op of ops) {
       if (flags.help && operation && op.name !== operation) continue;
@@ -339,7 +342,7 @@ async function cmdBuild(args) {
   if (process.env.KASSA_SECRET && options.secret === undefined && hasOption('secret')) options.secret = process.env.KASSA_SECRET;
   if (process.env.KASSA_PASSWORD && options.password === undefined && hasOption('password')) options.password = process.env.KASSA_PASSWORD;
   const params = flags.params === undefined ? {} : await jsonArg(flags.params, 'params');
-  const Client = (await kassa())[className];
+  const Client = (await entry(provider.module))[className];
   const client = new Client(options);
   if (flags.curl) return print(`${client.curl(operation, params)}\n`);
   return print(`${JSON.stringify(client.build(operation, params), null, 2)}\n`);
