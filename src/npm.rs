@@ -146,22 +146,19 @@ fn class_js(p: &ProviderDef, out: &mut String) {
         out,
         "  /** The provider's code tables, with messages and what to do. */\n  static get codes() {{\n    return binding.codes({id});\n  }}"
     );
-    for op in p.ops {
-        let name = js_string(op.name);
+    // One method per operation (`this.call`) and per flow (`this.runFlow`).
+    let delegates = p
+        .ops
+        .iter()
+        .map(|op| (op.name, op.summary, "call"))
+        .chain(p.flows.iter().map(|f| (f.name, "", "runFlow")));
+    for (name, doc, target) in delegates {
         out.push('\n');
-        js_doc(op.summary, "  ", out);
+        js_doc(doc, "  ", out);
         let _ = writeln!(
             out,
-            "  {}(params, options) {{\n    return this.call({name}, params, options);\n  }}",
-            op.name
-        );
-    }
-    for flow in p.flows {
-        let name = js_string(flow.name);
-        let _ = writeln!(
-            out,
-            "\n  {}(params, options) {{\n    return this.runFlow({name}, params, options);\n  }}",
-            flow.name
+            "  {name}(params, options) {{\n    return this.{target}({}, params, options);\n  }}",
+            js_string(name)
         );
     }
     for helper in p.helpers {

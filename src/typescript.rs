@@ -759,7 +759,16 @@ fn provider_items(r: &mut Renderer, p: &ProviderDef, out: &mut Vec<Item>) {
         .iter()
         .map(|t| Member::property(t.id, "CodeEntry[]").doc(t.title))
         .collect();
-    let key = format!("K extends keyof {operations}");
+    // `name<K extends keyof XOperations>(operation: K, ...)`: the generic methods over operations.
+    let by_operation = |name: &str, rest: &[&str], returns: &str| {
+        let mut params = vec![Param::new("operation", "K")];
+        params.extend(rest.iter().map(|arg| match *arg {
+            "params" => Param::new("params", format!("{operations}[K]['params']")),
+            "response" => Param::new("response", "HttpResponseLike"),
+            _ => Param::new("options", "CallOptions").optional(),
+        }));
+        Member::method(name, params, returns).generic(format!("K extends keyof {operations}"))
+    };
     let mut members = vec![
         Member::Constructor(vec![Param::new("options", format!("{class}Options"))]),
         Member::property("codes", inline_object(&tables, "  "))
@@ -776,46 +785,21 @@ fn provider_items(r: &mut Renderer, p: &ProviderDef, out: &mut Vec<Item>) {
             "OperationInfo",
         )
         .doc("How one operation is declared, with the docs of its params."),
-        Member::method(
-            "build",
-            vec![
-                Param::new("operation", "K"),
-                Param::new("params", format!("{operations}[K]['params']")),
-            ],
-            "HttpRequest",
-        )
-        .generic(key.as_str())
-        .doc("Builds the signed request without sending it."),
-        Member::method(
-            "curl",
-            vec![
-                Param::new("operation", "K"),
-                Param::new("params", format!("{operations}[K]['params']")),
-            ],
-            "string",
-        )
-        .generic(key.as_str())
-        .doc("The same request as a copy-pasteable curl command."),
-        Member::method(
+        by_operation("build", &["params"], "HttpRequest")
+            .doc("Builds the signed request without sending it."),
+        by_operation("curl", &["params"], "string")
+            .doc("The same request as a copy-pasteable curl command."),
+        by_operation(
             "parse",
-            vec![
-                Param::new("operation", "K"),
-                Param::new("response", "HttpResponseLike"),
-            ],
-            format!("{operations}[K]['result']"),
+            &["response"],
+            &format!("{operations}[K]['result']"),
         )
-        .generic(key.as_str())
         .doc("Parses a response into the typed result, or throws a KassaError."),
-        Member::method(
+        by_operation(
             "call",
-            vec![
-                Param::new("operation", "K"),
-                Param::new("params", format!("{operations}[K]['params']")),
-                Param::new("options", "CallOptions").optional(),
-            ],
-            format!("Promise<{operations}[K]['result']>"),
+            &["params", "options"],
+            &format!("Promise<{operations}[K]['result']>"),
         )
-        .generic(key.as_str())
         .doc("Builds, sends with retries as safe for the operation, and parses."),
     ];
     members.extend(methods);

@@ -9,9 +9,11 @@ use crate::error::KassaError;
 use crate::helper::HelperFn;
 use crate::http::HttpResponse;
 use crate::json::{Json, Map};
+use crate::operation::Operation;
 use crate::registry;
 use crate::transport;
 use js_sys::Function;
+use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -44,6 +46,27 @@ fn settle(result: Result<Json, KassaError>) -> Result<JsValue, JsValue> {
     result
         .map(|r| JsValue::from_str(&r.to_compact()))
         .map_err(to_js)
+}
+
+impl WasmClient {
+    /// Runs `work` (given the client and the caller's `fetch`) in a promise that settles with its
+    /// JSON result, or rejects with the KassaError, decorated with this client's provider, the
+    /// operation and redaction.
+    fn spawn<Work>(
+        &self,
+        op: Option<&'static Operation>,
+        work: impl FnOnce(Rc<Client>, Option<Function>) -> Work + 'static,
+    ) -> js_sys::Promise
+    where
+        Work: Future<Output = Result<Json, KassaError>> + 'static,
+    {
+        let client = self.inner.clone();
+        let user_fetch = self.fetch.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let result = work(client.clone(), user_fetch).await;
+            settle(result.map_err(|e| client.decorate(op, e)))
+        })
+    }
 }
 
 #[wasm_bindgen]
@@ -98,27 +121,20 @@ impl WasmClient {
         options: String,
         signal: JsValue,
     ) -> js_sys::Promise {
-        let client = self.inner.clone();
-        let user_fetch = self.fetch.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let run = async {
-                let params = parse_arg(&params, "params")?;
-                let options = transport::CallOptions::from_json(&parse_arg(&options, "options")?)?;
-                let fetcher = Rc::new(fetch::Fetcher::new(user_fetch)?);
-                fetch::call(
-                    client.clone(),
-                    fetcher,
-                    &operation,
-                    params,
-                    options,
-                    abort_signal(signal),
-                )
-                .await
-            };
-            settle(
-                run.await
-                    .map_err(|e| client.decorate(client.provider.op(&operation), e)),
+        let op = self.inner.provider.op(&operation);
+        self.spawn(op, move |client, user_fetch| async move {
+            let params = parse_arg(&params, "params")?;
+            let options = transport::CallOptions::from_json(&parse_arg(&options, "options")?)?;
+            let fetcher = Rc::new(fetch::Fetcher::new(user_fetch)?);
+            fetch::call(
+                client,
+                fetcher,
+                &operation,
+                params,
+                options,
+                abort_signal(signal),
             )
+            .await
         })
     }
 
@@ -130,24 +146,19 @@ impl WasmClient {
         options: String,
         signal: JsValue,
     ) -> js_sys::Promise {
-        let client = self.inner.clone();
-        let user_fetch = self.fetch.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let run = async {
-                let params = parse_arg(&params, "params")?;
-                let options = parse_arg(&options, "options")?;
-                let fetcher = Rc::new(fetch::Fetcher::new(user_fetch)?);
-                fetch::run_flow(
-                    client.clone(),
-                    fetcher,
-                    &name,
-                    params,
-                    options,
-                    abort_signal(signal),
-                )
-                .await
-            };
-            settle(run.await.map_err(|e| client.decorate(None, e)))
+        self.spawn(None, move |client, user_fetch| async move {
+            let params = parse_arg(&params, "params")?;
+            let options = parse_arg(&options, "options")?;
+            let fetcher = Rc::new(fetch::Fetcher::new(user_fetch)?);
+            fetch::run_flow(
+                client,
+                fetcher,
+                &name,
+                params,
+                options,
+                abort_signal(signal),
+            )
+            .await
         })
     }
 
