@@ -98,14 +98,21 @@ fn js_string(text: &str) -> String {
     Json::str(text).to_compact()
 }
 
+/// The function of pkg/src/convert.js that checks and converts an argument of this kind.
+fn converter(kind: ArgKind) -> Option<&'static str> {
+    match kind {
+        ArgKind::Json => Some("jsonText"),
+        ArgKind::Secret => Some("secretText"),
+        ArgKind::Str => Some("stringText"),
+        ArgKind::Value => None,
+    }
+}
+
 /// The expression that converts argument `name` before it crosses into wasm.
 fn converted(name: &str, kind: ArgKind) -> String {
-    let quoted = js_string(name);
-    match kind {
-        ArgKind::Json => format!("jsonText({name}, {quoted})"),
-        ArgKind::Secret => format!("secretText({name}, {quoted})"),
-        ArgKind::Str => format!("stringText({name}, {quoted})"),
-        ArgKind::Value => name.to_string(),
+    match converter(kind) {
+        Some(convert) => format!("{convert}({name}, {})", js_string(name)),
+        None => name.to_string(),
     }
 }
 
@@ -263,19 +270,13 @@ pub fn runtime_js(entry: &Entry, runtime: Runtime) -> String {
 
 /// The argument converters (pkg/src/convert.js) the entry's functions use.
 fn converters(entry: &Entry) -> Vec<&'static str> {
-    let kinds: Vec<ArgKind> = entry
+    let mut used: Vec<&str> = entry
         .functions()
-        .flat_map(|f| f.args.iter().map(|a| a.kind))
+        .flat_map(|f| f.args.iter().filter_map(|a| converter(a.kind)))
         .collect();
-    [
-        (ArgKind::Json, "jsonText"),
-        (ArgKind::Secret, "secretText"),
-        (ArgKind::Str, "stringText"),
-    ]
-    .iter()
-    .filter(|(kind, _)| kinds.contains(kind))
-    .map(|(_, name)| *name)
-    .collect()
+    used.sort_unstable();
+    used.dedup();
+    used
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,12 +11,6 @@
 use crate::helper::Helper;
 use crate::provider::ProviderDef;
 use crate::schema::Ty;
-#[cfg(all(feature = "tarlan", feature = "assist", feature = "fiscalbox"))]
-use crate::{
-    error::{KassaError, Result},
-    helper::HelperFn,
-    json::Json,
-};
 
 /// The npm name of the root entry, which exports every module.
 pub const ROOT: &str = "kassa";
@@ -26,6 +20,7 @@ pub const ROOT: &str = "kassa";
 pub struct Module {
     /// The subpath below `kassa` (`tarlan` → `kassa/tarlan`) and the Cargo feature that builds it.
     pub name: &'static str,
+    /// What it holds, for the docs (compiled out of the `.wasm`).
     pub summary: &'static str,
     pub providers: &'static [&'static ProviderDef],
     pub functions: &'static [Function],
@@ -60,7 +55,11 @@ pub struct Arg {
 
 impl Arg {
     pub const fn new(name: &'static str, kind: ArgKind, ts: &'static str) -> Arg {
-        Arg { name, kind, ts }
+        Arg {
+            name,
+            kind,
+            ts: crate::schema::native_only(ts),
+        }
     }
 }
 
@@ -110,7 +109,7 @@ impl Arg {
 #[cfg(any(feature = "agws", feature = "acquiring"))]
 const TARLAN: Module = Module {
     name: "tarlan",
-    summary: "Tarlan Payments: the AGWS showcase gateway and its fiscal receipts, the acquiring gateway, their callbacks and webhooks, and the signature they share.",
+    summary: crate::schema::native_only("Tarlan Payments: the AGWS showcase gateway and its fiscal receipts, the acquiring gateway, their callbacks and webhooks, and the signature they share."),
     providers: &[
         #[cfg(feature = "agws")]
         &crate::tarlan::agws::PROVIDER,
@@ -159,7 +158,9 @@ const TARLAN: Module = Module {
 #[cfg(feature = "assist")]
 const ASSIST: Module = Module {
     name: "assist",
-    summary: "Assist (Kazakhstan): fiscal receipt data and fiscalization of external operations.",
+    summary: crate::schema::native_only(
+        "Assist (Kazakhstan): fiscal receipt data and fiscalization of external operations.",
+    ),
     providers: &[&crate::assist::PROVIDER],
     functions: &[],
     helper_types: &[],
@@ -170,7 +171,9 @@ const ASSIST: Module = Module {
 #[cfg(feature = "fiscalbox")]
 const FISCALBOX: Module = Module {
     name: "fiscalbox",
-    summary: "FiscalBox (Uzbekistan): the fiscal box and its billing API, and Soliq receipt links.",
+    summary: crate::schema::native_only(
+        "FiscalBox (Uzbekistan): the fiscal box and its billing API, and Soliq receipt links.",
+    ),
     providers: &[
         &crate::fiscalbox::PROVIDER,
         &crate::fiscalbox::billing::PROVIDER,
@@ -196,7 +199,9 @@ const FISCALBOX: Module = Module {
 #[cfg(feature = "diagnose")]
 const DIAGNOSE: Module = Module {
     name: "diagnose",
-    summary: "Every step of a Tarlan signature, and which common mistake a wrong one contains.",
+    summary: crate::schema::native_only(
+        "Every step of a Tarlan signature, and which common mistake a wrong one contains.",
+    ),
     providers: &[],
     functions: &[
         Function {
@@ -240,41 +245,49 @@ pub static ROOT_FUNCTIONS: &[Function] = &[
             ),
             Arg::new("result", ArgKind::Value, "unknown"),
         ],
-        call: Call::Helper(&RECEIPT_HELPERS),
+        call: Call::Helper(&receipts::HELPERS),
     },
 ];
 
-#[cfg(all(feature = "tarlan", feature = "assist", feature = "fiscalbox"))]
-static RECEIPT_HELPERS: [Helper; 1] = [Helper {
-    name: "toFiscalReceipt",
-    run: HelperFn::Static(to_fiscal_receipt),
-    ts: crate::receipt::TS_FUNCTION,
-}];
-
 /// `toFiscalReceipt(provider, result)`: the conversion the provider declares on its
-/// `ProviderDef`. The provider is named by its id or its class name, in any case.
+/// `ProviderDef`, chosen among this build's providers by id or class name, in any case.
 #[cfg(all(feature = "tarlan", feature = "assist", feature = "fiscalbox"))]
-fn to_fiscal_receipt(args: &[Json]) -> Result<Json> {
-    let name = crate::helper::str_arg(args, 0, "provider")?;
-    let wanted = name.trim().replace('-', "");
-    let issuers = || providers().filter(|p| p.receipt.is_some());
-    let convert = issuers()
-        .find(|p| p.id.eq_ignore_ascii_case(&wanted) || p.class_name.eq_ignore_ascii_case(&wanted))
-        .and_then(|p| p.receipt)
-        .ok_or_else(|| {
-            let known: Vec<String> = issuers().map(|p| format!("'{}'", p.id)).collect();
-            KassaError::validation(
-                "provider",
-                format!("must be one of {} (got {name:?})", known.join(", ")),
-            )
-        })?;
-    let result = match crate::helper::arg(args, 1, "result")? {
-        // A response body handed over as text.
-        Json::String(text) => crate::json::parse(text)
-            .map_err(|e| KassaError::validation("result", format!("is not valid JSON: {e}")))?,
-        other => other.clone(),
-    };
-    convert(&result)
+mod receipts {
+    use super::providers;
+    use crate::error::{KassaError, Result};
+    use crate::helper::{arg, str_arg, Helper, HelperFn};
+    use crate::json::{self, Json};
+
+    pub static HELPERS: [Helper; 1] = [Helper {
+        name: "toFiscalReceipt",
+        run: HelperFn::Static(to_fiscal_receipt),
+        ts: crate::receipt::TS_FUNCTION,
+    }];
+
+    fn to_fiscal_receipt(args: &[Json]) -> Result<Json> {
+        let name = str_arg(args, 0, "provider")?;
+        let wanted = name.trim().replace('-', "");
+        let issuers = || providers().filter(|p| p.receipt.is_some());
+        let convert = issuers()
+            .find(|p| {
+                p.id.eq_ignore_ascii_case(&wanted) || p.class_name.eq_ignore_ascii_case(&wanted)
+            })
+            .and_then(|p| p.receipt)
+            .ok_or_else(|| {
+                let known: Vec<String> = issuers().map(|p| format!("'{}'", p.id)).collect();
+                KassaError::validation(
+                    "provider",
+                    format!("must be one of {} (got {name:?})", known.join(", ")),
+                )
+            })?;
+        let result = match arg(args, 1, "result")? {
+            // A response body handed over as text.
+            Json::String(text) => json::parse(text)
+                .map_err(|e| KassaError::validation("result", format!("is not valid JSON: {e}")))?,
+            other => other.clone(),
+        };
+        convert(&result)
+    }
 }
 
 /// Every provider in this build, in registry order.
