@@ -8,7 +8,7 @@
 //
 //   node bench/modules.mjs [--runs 15] [--seconds 1]
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import registry from '../pkg/dist/registry.js';
@@ -56,6 +56,7 @@ const worker = await wranglerDryRun(fileURLToPath(new URL('../tests/workers/tarl
 console.log('A Worker importing only kassa/tarlan, `wrangler deploy --dry-run`:');
 for (const file of worker.files) console.log(`  ${file.name.padEnd(52)} ${String(file.bytes).padStart(7)} bytes ${String(file.gzip).padStart(7)} gzip -9`);
 console.log(`  wrangler: Total Upload ${worker.uploadKiB} KiB / gzip ${worker.gzipKiB} KiB`);
+rmSync(worker.dir, { recursive: true, force: true });
 
 const sign = execFileSync(process.execPath, [fileURLToPath(new URL('./sign.mjs', import.meta.url)), '--seconds', String(arg('--seconds', 1))], { cwd: root }).toString();
 const ratio = Number(/kassa\/\(a\) = ([\d.]+)x/.exec(sign)?.[1]);

@@ -2,19 +2,21 @@
 // itself (`wrangler deploy --dry-run --outdir`): the upload holds exactly one .wasm — the
 // kassa/tarlan module, not the all-in-one root — and that .wasm is within the module's size
 // target (issue 12: <= 150 KB raw, <= 60 KB gzip -9). bench/modules.mjs prints the same figures.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { wranglerDryRun } from './support/wrangler.mjs';
 
 const KB = 1024;
+let bundle;
 let wasm;
 
 before(async () => {
-  const bundle = await wranglerDryRun(fileURLToPath(new URL('../workers/tarlan-only.mjs', import.meta.url)));
+  bundle = await wranglerDryRun(fileURLToPath(new URL('../workers/tarlan-only.mjs', import.meta.url)));
   wasm = bundle.files.filter((f) => f.name.endsWith('.wasm'));
 });
+after(() => rmSync(bundle.dir, { recursive: true, force: true }));
 
 test('wrangler bundles a kassa/tarlan Worker with exactly one .wasm: the module\'s own', () => {
   assert.equal(wasm.length, 1, `one .wasm in ${wasm.map((f) => f.name)}`);

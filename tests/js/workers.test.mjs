@@ -3,7 +3,7 @@
 // runs each entry's checks (tests/js/support/entry-checks.mjs) inside workerd.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import registry from '../../pkg/dist/registry.js';
@@ -56,5 +56,6 @@ export default {
     }
   } finally {
     await mf.dispose();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
