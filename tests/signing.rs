@@ -265,7 +265,8 @@ fn tree_signable(text: &str) -> Option<String> {
 }
 
 /// Deterministic generator of JSON texts that stress the canonical form: unsorted, duplicate
-/// and escaped keys (`"a\u0062"` is `"ab"`), every Go string and number rule, empty strings
+/// and escaped keys (`"a\u0062"` is `"ab"`), keys sharing their first 8 bytes or differing
+/// only by trailing NULs, every Go string and number rule, empty strings
 /// and `additional_data` at every level, nesting, and whitespace between all tokens.
 struct Documents(u64);
 
@@ -385,6 +386,12 @@ impl Documents {
                 "amount",
                 "service_code",
                 "x\\ny",
+                "service_codes",
+                "service_c",
+                "additional_data2",
+                "ab\\u0000",
+                "ab\\u0000\\u0000",
+                "\\u0000",
             ]));
             out.push('"');
             out.push_str(self.ws());

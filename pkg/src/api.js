@@ -3,7 +3,7 @@
 
 import {
   KassaError, wasm, guarded, jsonText, secretText, validationError, configError,
-  providerInfo, responseText, toKassaError, invokeModule,
+  providerInfo, responseText, toKassaError, invokeModule, bufferTexts, bufferedSignature,
 } from './internal.js';
 import { JOURNAL_STEP } from './journal/protocol.js';
 
@@ -16,7 +16,9 @@ export function canonicalJson(value) {
 
 /** Tarlan signature (lowercase hex) of a body; `""` fields and `additional_data` excluded. */
 export function tarlanSign(body, secret) {
-  return guarded(() => wasm.tarlan_sign(jsonText(body, 'body'), secretText(secret)));
+  const [bodyLength, secretLength] = bufferTexts([jsonText(body, 'body'), secretText(secret)]);
+  guarded(() => wasm.tarlan_sign_buffered(bodyLength, secretLength));
+  return bufferedSignature();
 }
 
 /** Every step of a Tarlan signature: canonical JSON, base64, the hash, the header lines. */
@@ -48,7 +50,8 @@ export function toFiscalReceipt(provider, result) {
 /** Constant-time check of a Tarlan signature (hex, case-insensitive, `Bearer ` allowed). */
 export function tarlanVerify(body, secret, signature) {
   if (typeof signature !== 'string') throw validationError('signature', 'must be a string');
-  return guarded(() => wasm.tarlan_verify(jsonText(body, 'body'), secretText(secret), signature));
+  const lengths = bufferTexts([jsonText(body, 'body'), secretText(secret), signature]);
+  return guarded(() => wasm.tarlan_verify_buffered(...lengths));
 }
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');

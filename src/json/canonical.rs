@@ -58,7 +58,7 @@ pub fn write_filtered(value: &Value, out: &mut String, keep: &dyn Fn(&str, &Valu
 /// Bytes that need attention in a Go-escaped string: controls, `"`, `\\`, `<`, `>`, `&`, and
 /// 0xE2 (the lead byte of U+2028/U+2029). Everything else is copied in runs.
 #[allow(clippy::indexing_slicing)] // const evaluation: an out-of-range index fails the build
-static NEEDS_ESCAPE: [bool; 256] = {
+pub(super) static NEEDS_ESCAPE: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
     while i < 0x20 {

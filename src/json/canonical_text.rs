@@ -1,11 +1,16 @@
 //! The canonical form written in one pass over JSON text, without building a tree: what
-//! `tarlanSign` and `canonicalJson` use. Each object's `"key":value` pieces are written as they
-//! are read and put in key order afterwards (nothing to do when they came sorted). It reads
-//! with the same tokenizer as `parse_value`, so it accepts and rejects exactly the same texts,
-//! and tests/signing.rs holds it byte-identical to the tree writer in `canonical.rs`.
+//! `tarlanSign` and `canonicalJson` use. It reads with the same tokenizer as `parse_value`, so
+//! it accepts and rejects exactly the same texts, and tests/signing.rs holds its output
+//! byte-identical to the tree writer in `canonical.rs`.
+//!
+//! A top-level member that Go prints exactly as it is written (`"key":value` with a plain key
+//! and a plain string, a number in its shortest form, or a literal) stays a slice of the
+//! input; any other member is written, canonical, into a side buffer. The members are then
+//! sorted by key and handed to the sink in order. Compact bodies (what `JSON.stringify`
+//! makes) thus cost one scan and one copy.
 
-use super::canonical::write_go_string;
-use super::number::canonical_number_into;
+use super::canonical::{write_go_string, NEEDS_ESCAPE};
+use super::number::{canonical_number_into, is_canonical};
 use super::parse::{Limits, ParseError, Parser, Token};
 use std::borrow::Cow;
 
@@ -13,51 +18,201 @@ use std::borrow::Cow;
 /// canonical text of the value (`""` for an empty string).
 pub type KeepMember<'k> = &'k dyn Fn(&str, &str) -> bool;
 
-/// Appends the canonical text of the JSON document `text` to `out`. When the document is an
+/// Receives canonical text piece by piece.
+pub trait Sink {
+    fn put(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+}
+
+/// Writes the canonical text of the JSON document `text` to `sink`. When the document is an
 /// object, only the top-level members `keep` accepts are written (after duplicate keys are
-/// resolved: the last one wins, as in Go).
+/// resolved: the last one wins, as in Go). Nothing reaches the sink unless the whole text is
+/// valid.
 pub fn write_canonical_text(
     text: &str,
     limits: Limits,
     keep: KeepMember<'_>,
-    out: &mut String,
+    sink: &mut impl Sink,
 ) -> Result<(), ParseError> {
-    let mut parser = Parser::new(text, limits)?;
+    let mut p = Parser::new(text, limits)?;
     let mut writer = Writer {
-        members: Vec::with_capacity(16),
+        members: Vec::new(),
         scratch: String::new(),
-        out,
+        out: String::new(),
     };
-    writer.value(&mut parser, 0, Some(keep))?;
-    parser.finish()
+    if p.peek() != Some(b'{') {
+        writer.value(&mut p, 0)?;
+        p.finish()?;
+        sink.put(&writer.out);
+        return Ok(());
+    }
+    let mut top = Vec::with_capacity(16);
+    p.members(|p| writer.top_member(p, &mut top))?;
+    p.finish()?;
+    // Stable: among equal keys the input order survives, so the last one is the latest.
+    top.sort_by(|a: &TopMember, b| a.order.cmp(&b.order).then_with(|| a.key.cmp(&b.key)));
+    sink.put("{");
+    let mut first = true;
+    for (i, member) in top.iter().enumerate() {
+        let overridden = top
+            .get(i + 1)
+            .is_some_and(|next| next.order == member.order && next.key == member.key);
+        let source = match member.source {
+            Source::Input => text,
+            Source::Written => writer.out.as_str(),
+        };
+        let piece = |from: usize| source.get(from..member.end).unwrap_or_default();
+        if overridden || !keep(&member.key, piece(member.value)) {
+            continue;
+        }
+        if !first {
+            sink.put(",");
+        }
+        first = false;
+        sink.put(piece(member.start));
+    }
+    sink.put("}");
+    Ok(())
 }
 
-/// A member of an object being written: its decoded key (what Go sorts by) and where its
-/// `"key":value` text and its value text start, and where both end, in the output.
-struct Member<'a> {
+/// A member of the top-level object: its decoded key (what Go sorts by) and where its
+/// `"key":value` text and its value text start, and where both end, in `source`.
+struct TopMember<'a> {
     key: Cow<'a, str>,
+    /// The key's first 8 bytes as a big-endian number: keys whose prefixes differ compare as
+    /// their prefixes do, so most comparisons need not look at the key itself.
+    order: u64,
+    source: Source,
     start: usize,
     value: usize,
     end: usize,
 }
 
-struct Writer<'a, 'o> {
-    /// The members of every object being read, the innermost object's last.
-    members: Vec<Member<'a>>,
-    /// Holds an object's members while they are written back in key order.
-    scratch: String,
-    out: &'o mut String,
+#[derive(Clone, Copy)]
+enum Source {
+    /// The member is canonical as written: offsets into the input text.
+    Input,
+    /// The member was rewritten: offsets into `Writer::out`.
+    Written,
 }
 
-impl<'a> Writer<'a, '_> {
-    fn value(
+/// `TopMember::order` of a key. Shorter keys are padded with zeros, so a prefix of another
+/// key never orders after it; equal prefixes leave the order to the whole keys.
+fn sort_prefix(key: &str) -> u64 {
+    let mut prefix = [0u8; 8];
+    for (slot, byte) in prefix.iter_mut().zip(key.bytes()) {
+        *slot = byte;
+    }
+    u64::from_be_bytes(prefix)
+}
+
+/// A member of a nested object, written in `Writer::out`.
+struct Member<'a> {
+    key: Cow<'a, str>,
+    start: usize,
+    end: usize,
+}
+
+struct Writer<'a> {
+    /// The members of the nested objects being read, the innermost object's last.
+    members: Vec<Member<'a>>,
+    /// Holds a nested object's members while they are written back in key order.
+    scratch: String,
+    /// Canonical text of everything that is not copied from the input.
+    out: String,
+}
+
+impl<'a> Writer<'a> {
+    /// Reads one top-level member, keeping it as a slice of the input when it is canonical
+    /// as written.
+    fn top_member(
         &mut self,
         p: &mut Parser<'a>,
-        depth: usize,
-        keep: Option<KeepMember<'_>>,
+        top: &mut Vec<TopMember<'a>>,
     ) -> Result<(), ParseError> {
+        let start = p.offset();
+        if let Some(quoted) = p.plain_key(&NEEDS_ESCAPE) {
+            let key = Cow::Borrowed(quoted.get(1..quoted.len() - 1).unwrap_or_default());
+            let value = p.offset();
+            p.check_depth(1)?;
+            let verbatim = match p.peek() {
+                Some(b'"') => p.plain_string(&NEEDS_ESCAPE).is_some(),
+                Some(b'-' | b'0'..=b'9') => {
+                    let literal = p.number()?;
+                    if !is_canonical(literal) {
+                        let written = self.out.len();
+                        self.out.push_str(quoted);
+                        self.out.push(':');
+                        canonical_number_into(literal, &mut self.out);
+                        top.push(TopMember {
+                            order: sort_prefix(&key),
+                            key,
+                            source: Source::Written,
+                            start: written,
+                            value: written + quoted.len() + 1,
+                            end: self.out.len(),
+                        });
+                        return Ok(());
+                    }
+                    true
+                }
+                Some(b't' | b'f' | b'n') => {
+                    p.token(1)?;
+                    true
+                }
+                _ => false,
+            };
+            if verbatim {
+                let end = p.offset();
+                top.push(TopMember {
+                    order: sort_prefix(&key),
+                    key,
+                    source: Source::Input,
+                    start,
+                    value,
+                    end,
+                });
+                return Ok(());
+            }
+            p.skip_ws();
+            return self.written_top_member(p, key, top);
+        }
+        let key = p.key()?;
+        self.written_top_member(p, key, top)
+    }
+
+    /// A top-level member whose canonical text differs from the input, written into `out`.
+    fn written_top_member(
+        &mut self,
+        p: &mut Parser<'a>,
+        key: Cow<'a, str>,
+        top: &mut Vec<TopMember<'a>>,
+    ) -> Result<(), ParseError> {
+        let start = self.out.len();
+        write_go_string(&key, &mut self.out);
+        self.out.push(':');
+        let value = self.out.len();
+        self.value(p, 1)?;
+        top.push(TopMember {
+            order: sort_prefix(&key),
+            key,
+            source: Source::Written,
+            start,
+            value,
+            end: self.out.len(),
+        });
+        Ok(())
+    }
+
+    /// Writes the canonical text of the value at the cursor into `out`.
+    fn value(&mut self, p: &mut Parser<'a>, depth: usize) -> Result<(), ParseError> {
         match p.token(depth)? {
-            Token::Object => return self.object(p, depth, keep),
+            Token::Object => return self.object(p, depth),
             Token::Array => {
                 self.out.push('[');
                 let mut first = true;
@@ -66,12 +221,12 @@ impl<'a> Writer<'a, '_> {
                         self.out.push(',');
                     }
                     first = false;
-                    self.value(p, depth + 1, None)
+                    self.value(p, depth + 1)
                 })?;
                 self.out.push(']');
             }
-            Token::String(s) => write_go_string(&s, self.out),
-            Token::Number(literal) => canonical_number_into(literal, self.out),
+            Token::String(s) => write_go_string(&s, &mut self.out),
+            Token::Number(literal) => canonical_number_into(literal, &mut self.out),
             Token::Bool(true) => self.out.push_str("true"),
             Token::Bool(false) => self.out.push_str("false"),
             Token::Null => self.out.push_str("null"),
@@ -79,74 +234,62 @@ impl<'a> Writer<'a, '_> {
         Ok(())
     }
 
-    fn object(
-        &mut self,
-        p: &mut Parser<'a>,
-        depth: usize,
-        keep: Option<KeepMember<'_>>,
-    ) -> Result<(), ParseError> {
+    /// A nested object: its members are written as they come, then put in key order.
+    fn object(&mut self, p: &mut Parser<'a>, depth: usize) -> Result<(), ParseError> {
         let base = self.members.len();
         let open = self.out.len();
         self.out.push('{');
-        p.members(|p, key| {
+        p.members(|p| {
+            let key = p.key()?;
             if self.members.len() > base {
                 self.out.push(',');
             }
             let start = self.out.len();
-            write_go_string(&key, self.out);
+            write_go_string(&key, &mut self.out);
             self.out.push(':');
-            let value = self.out.len();
-            self.value(p, depth + 1, None)?;
+            self.value(p, depth + 1)?;
             let end = self.out.len();
-            self.members.push(Member {
-                key,
-                start,
-                value,
-                end,
-            });
+            self.members.push(Member { key, start, end });
             Ok(())
         })?;
         self.out.push('}');
-        self.put_in_order(open, base, keep);
+        self.put_in_order(open, base);
         self.members.truncate(base);
         Ok(())
     }
 
     /// Rewrites the object written from `open` (whose members are `members[base..]`) with its
-    /// members sorted byte-wise by key, the last of duplicate keys kept, and only the members
-    /// `keep` accepts.
-    fn put_in_order(&mut self, open: usize, base: usize, keep: Option<KeepMember<'_>>) {
+    /// members sorted byte-wise by key and the last of duplicate keys kept.
+    fn put_in_order(&mut self, open: usize, base: usize) {
         let members = self.members.get_mut(base..).unwrap_or_default();
-        let out = &mut *self.out;
-        let text = |m: &Member, from: usize| out.get(from..m.end).unwrap_or_default();
-        let sorted = members
+        if members
             .windows(2)
-            .all(|pair| matches!(pair, [a, b] if a.key < b.key));
-        let all_kept =
-            keep.is_none_or(|keep| members.iter().all(|m| keep(&m.key, text(m, m.value))));
-        if sorted && all_kept {
+            .all(|pair| matches!(pair, [a, b] if a.key < b.key))
+        {
             return;
         }
         // Stable: among equal keys the input order survives, so the last one is the latest.
         members.sort_by(|a, b| a.key.cmp(&b.key));
+        let out = &mut self.out;
         let scratch = &mut self.scratch;
         scratch.clear();
         scratch.push_str(out.get(open..).unwrap_or_default());
         out.truncate(open);
         out.push('{');
-        let piece =
-            |from: usize, to: usize| scratch.get(from - open..to - open).unwrap_or_default();
         let mut first = true;
         for (i, m) in members.iter().enumerate() {
-            let overridden = members.get(i + 1).is_some_and(|next| next.key == m.key);
-            if overridden || !keep.is_none_or(|keep| keep(&m.key, piece(m.value, m.end))) {
+            if members.get(i + 1).is_some_and(|next| next.key == m.key) {
                 continue;
             }
             if !first {
                 out.push(',');
             }
             first = false;
-            out.push_str(piece(m.start, m.end));
+            out.push_str(
+                scratch
+                    .get(m.start - open..m.end - open)
+                    .unwrap_or_default(),
+            );
         }
         out.push('}');
     }

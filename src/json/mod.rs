@@ -13,7 +13,7 @@ mod value;
 mod write;
 
 pub use canonical::{write_canonical, write_canonical_value, write_filtered, write_go_string};
-pub use canonical_text::{write_canonical_text, KeepMember};
+pub use canonical_text::{write_canonical_text, KeepMember, Sink};
 pub use parse::{parse, parse_value, parse_with_limits, Limits, ParseError};
 pub use value::Value;
 pub use write::write_compact;

@@ -108,11 +108,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn skip_ws(&mut self) {
+    pub(super) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
@@ -127,12 +127,18 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Reads the start of the value at the cursor: a whole scalar, or just the `{` / `[` of a
-    /// container, whose members the caller then reads with `members` / `elements`.
-    pub(super) fn token(&mut self, depth: usize) -> Result<Token<'a>, ParseError> {
+    /// Refuses a value nested deeper than the limit.
+    pub(super) fn check_depth(&self, depth: usize) -> Result<(), ParseError> {
         if depth > self.limits.max_depth {
             return Err(self.error("nesting is deeper than the limit"));
         }
+        Ok(())
+    }
+
+    /// Reads the start of the value at the cursor: a whole scalar, or just the `{` / `[` of a
+    /// container, whose members the caller then reads with `members` / `elements`.
+    pub(super) fn token(&mut self, depth: usize) -> Result<Token<'a>, ParseError> {
+        self.check_depth(depth)?;
         match self.peek() {
             None => Err(self.error("unexpected end of input")),
             Some(b'{') => Ok(Token::Object),
@@ -147,11 +153,11 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Reads an object from its `{` to its `}`, handing each key to `member`, which reads
-    /// the value (the cursor is on it).
+    /// Reads an object from its `{` to its `}`, calling `member` to read each member (with
+    /// `key` or `plain_key`, then the value).
     pub(super) fn members(
         &mut self,
-        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), ParseError>,
+        mut member: impl FnMut(&mut Self) -> Result<(), ParseError>,
     ) -> Result<(), ParseError> {
         self.pos += 1;
         self.skip_ws();
@@ -161,17 +167,7 @@ impl<'a> Parser<'a> {
         }
         loop {
             self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.error("expected a string key"));
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            if self.peek() != Some(b':') {
-                return Err(self.error("expected ':' after an object key"));
-            }
-            self.pos += 1;
-            self.skip_ws();
-            member(self, key)?;
+            member(self)?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -182,6 +178,59 @@ impl<'a> Parser<'a> {
                 _ => return Err(self.error("expected ',' or '}' in an object")),
             }
         }
+    }
+
+    /// Reads a member's key and its `:`, leaving the cursor on the value.
+    pub(super) fn key(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a string key"));
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return Err(self.error("expected ':' after an object key"));
+        }
+        self.pos += 1;
+        self.skip_ws();
+        Ok(key)
+    }
+
+    /// `key` for the common case of a plainly written key directly followed by `:`: returns
+    /// the key as written, quotes included, and leaves the cursor after the `:` (whitespace
+    /// before the value not skipped); otherwise `None` (cursor unmoved).
+    pub(super) fn plain_key(&mut self, stop: &[bool; 256]) -> Option<&'a str> {
+        let start = self.pos;
+        let key = self.plain_string(stop)?;
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+            return Some(key);
+        }
+        self.pos = start;
+        None
+    }
+
+    /// The string at the cursor as written, quotes included, when none of its bytes is in
+    /// `stop` (which must hold `"`, `\\` and the control characters: such a string has no
+    /// escapes and is valid as it stands); otherwise `None` (cursor unmoved).
+    pub(super) fn plain_string(&mut self, stop: &[bool; 256]) -> Option<&'a str> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let rest = self.bytes.get(self.pos + 1..)?;
+        let len = rest
+            .iter()
+            .position(|&b| stop.get(usize::from(b)).copied().unwrap_or(true))?;
+        if rest.get(len) != Some(&b'"') {
+            return None;
+        }
+        let text = self.text.get(self.pos..self.pos + len + 2)?;
+        self.pos += len + 2;
+        Some(text)
+    }
+
+    /// The cursor, as a byte offset into the text.
+    pub(super) fn offset(&self) -> usize {
+        self.pos
     }
 
     /// Reads an array from its `[` to its `]`, calling `element` to read each item.
@@ -215,7 +264,8 @@ impl<'a> Parser<'a> {
         Ok(match self.token(depth)? {
             Token::Object => {
                 let mut entries = Vec::with_capacity(8);
-                self.members(|p, key| {
+                self.members(|p| {
+                    let key = p.key()?;
                     entries.push((key, p.value(depth + 1)?));
                     Ok(())
                 })?;
@@ -245,7 +295,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A validated number literal, borrowed from the input.
-    fn number(&mut self) -> Result<&'a str, ParseError> {
+    pub(super) fn number(&mut self) -> Result<&'a str, ParseError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;

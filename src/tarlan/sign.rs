@@ -3,7 +3,7 @@
 //! Plain SHA-256 over the base64 text with the secret appended — not HMAC.
 
 use crate::error::{KassaError, Result};
-use crate::json::{self, Json, Map, Value};
+use crate::json::{self, Json, Map, Sink as _, Value};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -37,18 +37,67 @@ pub fn signable_canonical(body: &mut Value, capacity: usize) -> String {
     out
 }
 
-/// Signs already canonical JSON text. The base64 text is streamed into the hash in pieces
-/// of whole SHA-256 blocks (768 bytes become 1024 characters), never materialized.
+/// Signs already canonical JSON text.
 pub fn sign_canonical(canonical: &str, secret: &str) -> String {
-    let mut hasher = Sha256::new();
-    let mut buffer = [0u8; 1024];
-    for chunk in canonical.as_bytes().chunks(768) {
-        // Cannot fail: 768 bytes encode to exactly 1024 characters.
-        let written = STANDARD.encode_slice(chunk, &mut buffer).unwrap_or(0);
-        hasher.update(buffer.get(..written).unwrap_or_default());
+    let mut hash = Base64Sha256::new();
+    hash.put(canonical);
+    hash.signature(secret)
+}
+
+/// Takes canonical text piece by piece and hashes its base64, encoded in pieces of whole
+/// SHA-256 blocks (96 bytes become 128 characters): neither the text nor its base64 is ever
+/// held whole. (Small buffers: zeroing larger ones cost more than the extra calls.)
+struct Base64Sha256 {
+    hasher: Sha256,
+    pending: [u8; 96],
+    len: usize,
+}
+
+impl Base64Sha256 {
+    fn new() -> Base64Sha256 {
+        Base64Sha256 {
+            hasher: Sha256::new(),
+            pending: [0; 96],
+            len: 0,
+        }
     }
-    hasher.update(secret.as_bytes());
-    lower_hex(&hasher.finalize().into())
+
+    /// Encodes and hashes what is pending (with `=` padding if it is the end of the text).
+    fn encode_pending(&mut self) {
+        let mut encoded = [0u8; 128];
+        let pending = self.pending.get(..self.len).unwrap_or_default();
+        // Cannot fail: at most 96 bytes encode to at most 128 characters.
+        let written = STANDARD.encode_slice(pending, &mut encoded).unwrap_or(0);
+        self.hasher
+            .update(encoded.get(..written).unwrap_or_default());
+        self.len = 0;
+    }
+
+    /// `lowercase_hex(sha256(base64 + secret))`.
+    fn signature(mut self, secret: &str) -> String {
+        self.encode_pending();
+        self.hasher.update(secret.as_bytes());
+        lower_hex(&self.hasher.finalize().into())
+    }
+}
+
+impl json::Sink for Base64Sha256 {
+    fn put(&mut self, text: &str) {
+        let mut bytes = text.as_bytes();
+        while !bytes.is_empty() {
+            let free = self.pending.get_mut(self.len..).unwrap_or_default();
+            let taken = free.len().min(bytes.len());
+            let (now, later) = bytes.split_at(taken);
+            if let Some(slot) = free.get_mut(..taken) {
+                slot.copy_from_slice(now);
+            }
+            self.len += taken;
+            bytes = later;
+            if self.len == self.pending.len() {
+                self.encode_pending();
+            }
+        }
+    }
 }
 
 /// Lowercase hex of a SHA-256 digest.
@@ -103,20 +152,33 @@ fn invalid_body(error: json::ParseError) -> KassaError {
 /// The canonical signable text of a body given as JSON text, written in one pass
 /// (`json::write_canonical_text`; the tree path above is its reference in the tests).
 pub fn canonical_signable_text(body: &str) -> Result<String> {
+    expect_object(body)?;
     let mut out = String::with_capacity(body.len());
     json::write_canonical_text(body, json::Limits::default(), &is_signed_text, &mut out)
         .map_err(invalid_body)?;
-    if !out.starts_with('{') {
-        // Valid JSON but not an object: `parse_body` names what it is.
-        parse_body(body)?;
-    }
     Ok(out)
 }
 
-/// `tarlanSign`: the hex signature of a body given as JSON text.
+/// Refuses a body that is not a JSON object with `parse_body`'s error, which says why.
+fn expect_object(body: &str) -> Result<()> {
+    if body
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+    {
+        return Ok(());
+    }
+    parse_body(body).map(|_| ())
+}
+
+/// `tarlanSign`: the hex signature of a body given as JSON text. The canonical text goes
+/// straight from the body into base64 and the hash.
 pub fn sign_text(body: &str, secret: &str) -> Result<String> {
     validate_secret(secret)?;
-    Ok(sign_canonical(&canonical_signable_text(body)?, secret))
+    expect_object(body)?;
+    let mut hash = Base64Sha256::new();
+    json::write_canonical_text(body, json::Limits::default(), &is_signed_text, &mut hash)
+        .map_err(invalid_body)?;
+    Ok(hash.signature(secret))
 }
 
 /// `tarlanVerify`: constant-time comparison of the expected signature with a received one

@@ -9,6 +9,7 @@ use crate::http::HttpResponse;
 use crate::json::{self, Json, Map};
 use crate::operation::BuildCtx;
 use crate::transport;
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,14 +33,79 @@ pub fn canonical_json(text: &str) -> Result<String, JsValue> {
     crate::canonical_json(text).map_err(to_js)
 }
 
-#[wasm_bindgen]
-pub fn tarlan_sign(body: &str, secret: &str) -> Result<String, JsValue> {
-    crate::tarlan_sign(body, secret).map_err(to_js)
+thread_local! {
+    /// Where JavaScript writes the texts of a `tarlanSign` / `tarlanVerify` call (UTF-8, one
+    /// after another) and where a signature comes back. wasm-bindgen's glue for `&str`
+    /// arguments and a `String` result allocates and frees each of them on every call, which
+    /// measured as much as the canonical JSON itself (README "Size and speed").
+    static TEXT_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The wasm memory, for the JavaScript side of the text buffer.
 #[wasm_bindgen]
-pub fn tarlan_verify(body: &str, secret: &str, signature: &str) -> Result<bool, JsValue> {
-    crate::tarlan_verify(body, secret, signature).map_err(to_js)
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// Makes the text buffer hold at least `capacity` bytes; returns its address in wasm memory.
+#[wasm_bindgen]
+pub fn text_buffer(capacity: usize) -> usize {
+    TEXT_BUFFER.with_borrow_mut(|buffer| {
+        if buffer.len() < capacity {
+            buffer.resize(capacity, 0);
+        }
+        buffer.as_ptr() as usize
+    })
+}
+
+/// Calls `f` with the `N` texts of the given byte lengths at the start of the text buffer.
+fn with_texts<const N: usize, T>(
+    lengths: [usize; N],
+    f: impl FnOnce([&str; N]) -> T,
+) -> Result<T, JsValue> {
+    TEXT_BUFFER.with_borrow(|buffer| {
+        let mut rest = buffer.as_slice();
+        let mut texts = [""; N];
+        for (text, length) in texts.iter_mut().zip(lengths) {
+            let (bytes, after) = rest
+                .split_at_checked(length)
+                .ok_or_else(|| JsValue::from_str("text buffer overrun"))?;
+            *text = std::str::from_utf8(bytes).map_err(|e| JsValue::from_str(&e.to_string()))?;
+            rest = after;
+        }
+        Ok(f(texts))
+    })
+}
+
+/// `tarlanSign` of the body and secret in the text buffer; the 64 hex characters of the
+/// signature are written back at its start.
+#[wasm_bindgen]
+pub fn tarlan_sign_buffered(body_len: usize, secret_len: usize) -> Result<(), JsValue> {
+    let signature = with_texts([body_len, secret_len], |[body, secret]| {
+        crate::tarlan_sign(body, secret)
+    })?
+    .map_err(to_js)?;
+    TEXT_BUFFER.with_borrow_mut(|buffer| {
+        let start = buffer
+            .get_mut(..signature.len())
+            .ok_or_else(|| JsValue::from_str("text buffer too small"))?;
+        start.copy_from_slice(signature.as_bytes());
+        Ok(())
+    })
+}
+
+/// `tarlanVerify` of the body, secret and received signature in the text buffer.
+#[wasm_bindgen]
+pub fn tarlan_verify_buffered(
+    body_len: usize,
+    secret_len: usize,
+    signature_len: usize,
+) -> Result<bool, JsValue> {
+    with_texts(
+        [body_len, secret_len, signature_len],
+        |[body, secret, signature]| crate::tarlan_verify(body, secret, signature),
+    )?
+    .map_err(to_js)
 }
 
 /// Every provider: class name, operations (with param descriptions) and code tables.
