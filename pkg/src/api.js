@@ -17,7 +17,8 @@ export function canonicalJson(value) {
 /** Tarlan signature (lowercase hex) of a body; `""` fields and `additional_data` excluded. */
 export function tarlanSign(body, secret) {
   const [bodyLength, secretLength] = bufferTexts([jsonText(body, 'body'), secretText(secret)]);
-  guarded(() => wasm.tarlan_sign_buffered(bodyLength, secretLength));
+  const error = wasm.tarlan_sign_buffered(bodyLength, secretLength);
+  if (error !== undefined) throw toKassaError(error);
   return bufferedSignature();
 }
 

@@ -82,8 +82,9 @@ export function jsonText(value, what) {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-/** wasm's text buffer (src/wasm/mod.rs `TEXT_BUFFER`) and a view of it in wasm memory. */
-const textBuffer = { address: 0, capacity: 0, view: null };
+/** wasm's text buffer (src/wasm/mod.rs `TEXT_BUFFER`), a view of it in wasm memory, and of
+ * its first SIGNATURE_LENGTH bytes. */
+const textBuffer = { address: 0, capacity: 0, view: null, signature: null };
 /** The 64 hex characters of a signature, which come back at the buffer's start. */
 const SIGNATURE_LENGTH = 64;
 
@@ -96,6 +97,7 @@ function textBufferView(capacity) {
   // Growing wasm memory detaches its old ArrayBuffer (views of it then have length 0).
   if (textBuffer.view === null || textBuffer.view.byteLength === 0) {
     textBuffer.view = new Uint8Array(wasm.wasm_memory().buffer, textBuffer.address, textBuffer.capacity);
+    textBuffer.signature = textBuffer.view.subarray(0, SIGNATURE_LENGTH);
   }
   return textBuffer.view;
 }
@@ -118,7 +120,8 @@ export function bufferTexts(texts) {
 
 /** The signature a `*_buffered` signing call left in the text buffer. */
 export function bufferedSignature() {
-  return decoder.decode(textBufferView(SIGNATURE_LENGTH).subarray(0, SIGNATURE_LENGTH));
+  textBufferView(SIGNATURE_LENGTH);
+  return decoder.decode(textBuffer.signature);
 }
 
 export function secretText(secret, what = 'secret') {

@@ -41,7 +41,7 @@ pub fn signable_canonical(body: &mut Value, capacity: usize) -> String {
 pub fn sign_canonical(canonical: &str, secret: &str) -> String {
     let mut hash = Base64Sha256::new();
     hash.put(canonical);
-    hash.signature(secret)
+    lower_hex(&hash.digest(secret))
 }
 
 /// Takes canonical text piece by piece and hashes its base64, encoded in pieces of whole
@@ -73,11 +73,11 @@ impl Base64Sha256 {
         self.len = 0;
     }
 
-    /// `lowercase_hex(sha256(base64 + secret))`.
-    fn signature(mut self, secret: &str) -> String {
+    /// `sha256(base64 + secret)`.
+    fn digest(mut self, secret: &str) -> [u8; 32] {
         self.encode_pending();
         self.hasher.update(secret.as_bytes());
-        lower_hex(&self.hasher.finalize().into())
+        self.hasher.finalize().into()
     }
 }
 
@@ -170,15 +170,20 @@ fn expect_object(body: &str) -> Result<()> {
     parse_body(body).map(|_| ())
 }
 
-/// `tarlanSign`: the hex signature of a body given as JSON text. The canonical text goes
-/// straight from the body into base64 and the hash.
+/// `tarlanSign`: the hex signature of a body given as JSON text.
 pub fn sign_text(body: &str, secret: &str) -> Result<String> {
+    sign_digest(body, secret).map(|digest| lower_hex(&digest))
+}
+
+/// The SHA-256 digest a signature is the hex of. The canonical text goes straight from the
+/// body into base64 and the hash.
+pub fn sign_digest(body: &str, secret: &str) -> Result<[u8; 32]> {
     validate_secret(secret)?;
     expect_object(body)?;
     let mut hash = Base64Sha256::new();
     json::write_canonical_text(body, json::Limits::default(), &is_signed_text, &mut hash)
         .map_err(invalid_body)?;
-    Ok(hash.signature(secret))
+    Ok(hash.digest(secret))
 }
 
 /// `tarlanVerify`: constant-time comparison of the expected signature with a received one
