@@ -13,6 +13,7 @@ use super::canonical::{write_go_string, NEEDS_ESCAPE};
 use super::number::{canonical_number_into, is_canonical};
 use super::parse::{Limits, ParseError, Parser, Token};
 use std::borrow::Cow;
+use std::cmp::Ordering;
 
 /// Decides which top-level members of an object are written, given the key and the
 /// canonical text of the value (`""` for an empty string).
@@ -54,14 +55,11 @@ pub fn write_canonical_text(
     let mut top = Vec::with_capacity(16);
     p.members(|p| writer.top_member(p, &mut top))?;
     p.finish()?;
-    // Stable: among equal keys the input order survives, so the last one is the latest.
-    top.sort_by(|a: &TopMember, b| a.order.cmp(&b.order).then_with(|| a.key.cmp(&b.key)));
+    sort_by_key(&mut top);
     sink.put("{");
     let mut first = true;
     for (i, member) in top.iter().enumerate() {
-        let overridden = top
-            .get(i + 1)
-            .is_some_and(|next| next.order == member.order && next.key == member.key);
+        let overridden = top.get(i + 1).is_some_and(|next| next.same_key(member));
         let source = match member.source {
             Source::Input => text,
             Source::Written => writer.out.as_str(),
@@ -80,17 +78,49 @@ pub fn write_canonical_text(
     Ok(())
 }
 
-/// A member of the top-level object: its decoded key (what Go sorts by) and where its
-/// `"key":value` text and its value text start, and where both end, in `source`.
-struct TopMember<'a> {
+/// A member of an object: its decoded key (what Go sorts by) and where its `"key":value`
+/// text and its value text start, and where both end, in `source`.
+struct Member<'a> {
     key: Cow<'a, str>,
-    /// The key's first 8 bytes as a big-endian number: keys whose prefixes differ compare as
-    /// their prefixes do, so most comparisons need not look at the key itself.
+    /// The key's first 8 bytes as a big-endian number, zero-padded: keys whose prefixes differ
+    /// compare as their prefixes do, so most comparisons need not look at the keys.
     order: u64,
     source: Source,
     start: usize,
     value: usize,
     end: usize,
+}
+
+impl<'a> Member<'a> {
+    fn new(key: Cow<'a, str>, source: Source, start: usize, value: usize, end: usize) -> Self {
+        let mut prefix = [0u8; 8];
+        for (slot, byte) in prefix.iter_mut().zip(key.bytes()) {
+            *slot = byte;
+        }
+        Member {
+            order: u64::from_be_bytes(prefix),
+            key,
+            source,
+            start,
+            value,
+            end,
+        }
+    }
+
+    fn same_key(&self, other: &Member) -> bool {
+        self.order == other.order && self.key == other.key
+    }
+}
+
+/// Byte-wise key order, as Go sorts map keys.
+fn by_key(a: &Member, b: &Member) -> Ordering {
+    a.order.cmp(&b.order).then_with(|| a.key.cmp(&b.key))
+}
+
+/// Sorts members by key, stably: among equal keys the input order survives, so the last one
+/// is the latest. (One sort for every object: each `sort_by` instance costs ~7 KB of wasm.)
+fn sort_by_key(members: &mut [Member]) {
+    members.sort_by(by_key);
 }
 
 #[derive(Clone, Copy)]
@@ -99,23 +129,6 @@ enum Source {
     Input,
     /// The member was rewritten: offsets into `Writer::out`.
     Written,
-}
-
-/// `TopMember::order` of a key. Shorter keys are padded with zeros, so a prefix of another
-/// key never orders after it; equal prefixes leave the order to the whole keys.
-fn sort_prefix(key: &str) -> u64 {
-    let mut prefix = [0u8; 8];
-    for (slot, byte) in prefix.iter_mut().zip(key.bytes()) {
-        *slot = byte;
-    }
-    u64::from_be_bytes(prefix)
-}
-
-/// A member of a nested object, written in `Writer::out`.
-struct Member<'a> {
-    key: Cow<'a, str>,
-    start: usize,
-    end: usize,
 }
 
 struct Writer<'a> {
@@ -133,7 +146,7 @@ impl<'a> Writer<'a> {
     fn top_member(
         &mut self,
         p: &mut Parser<'a>,
-        top: &mut Vec<TopMember<'a>>,
+        top: &mut Vec<Member<'a>>,
     ) -> Result<(), ParseError> {
         let start = p.offset();
         if let Some(quoted) = p.plain_key(&NEEDS_ESCAPE) {
@@ -149,14 +162,9 @@ impl<'a> Writer<'a> {
                         self.out.push_str(quoted);
                         self.out.push(':');
                         canonical_number_into(literal, &mut self.out);
-                        top.push(TopMember {
-                            order: sort_prefix(&key),
-                            key,
-                            source: Source::Written,
-                            start: written,
-                            value: written + quoted.len() + 1,
-                            end: self.out.len(),
-                        });
+                        let value = written + quoted.len() + 1;
+                        let end = self.out.len();
+                        top.push(Member::new(key, Source::Written, written, value, end));
                         return Ok(());
                     }
                     true
@@ -169,14 +177,7 @@ impl<'a> Writer<'a> {
             };
             if verbatim {
                 let end = p.offset();
-                top.push(TopMember {
-                    order: sort_prefix(&key),
-                    key,
-                    source: Source::Input,
-                    start,
-                    value,
-                    end,
-                });
+                top.push(Member::new(key, Source::Input, start, value, end));
                 return Ok(());
             }
             p.skip_ws();
@@ -191,21 +192,15 @@ impl<'a> Writer<'a> {
         &mut self,
         p: &mut Parser<'a>,
         key: Cow<'a, str>,
-        top: &mut Vec<TopMember<'a>>,
+        top: &mut Vec<Member<'a>>,
     ) -> Result<(), ParseError> {
         let start = self.out.len();
         write_go_string(&key, &mut self.out);
         self.out.push(':');
         let value = self.out.len();
         self.value(p, 1)?;
-        top.push(TopMember {
-            order: sort_prefix(&key),
-            key,
-            source: Source::Written,
-            start,
-            value,
-            end: self.out.len(),
-        });
+        let end = self.out.len();
+        top.push(Member::new(key, Source::Written, start, value, end));
         Ok(())
     }
 
@@ -247,9 +242,11 @@ impl<'a> Writer<'a> {
             let start = self.out.len();
             write_go_string(&key, &mut self.out);
             self.out.push(':');
+            let value = self.out.len();
             self.value(p, depth + 1)?;
             let end = self.out.len();
-            self.members.push(Member { key, start, end });
+            let member = Member::new(key, Source::Written, start, value, end);
+            self.members.push(member);
             Ok(())
         })?;
         self.out.push('}');
@@ -264,12 +261,11 @@ impl<'a> Writer<'a> {
         let members = self.members.get_mut(base..).unwrap_or_default();
         if members
             .windows(2)
-            .all(|pair| matches!(pair, [a, b] if a.key < b.key))
+            .all(|pair| matches!(pair, [a, b] if by_key(a, b) == Ordering::Less))
         {
             return;
         }
-        // Stable: among equal keys the input order survives, so the last one is the latest.
-        members.sort_by(|a, b| a.key.cmp(&b.key));
+        sort_by_key(members);
         let out = &mut self.out;
         let scratch = &mut self.scratch;
         scratch.clear();
@@ -278,7 +274,7 @@ impl<'a> Writer<'a> {
         out.push('{');
         let mut first = true;
         for (i, m) in members.iter().enumerate() {
-            if members.get(i + 1).is_some_and(|next| next.key == m.key) {
+            if members.get(i + 1).is_some_and(|next| next.same_key(m)) {
                 continue;
             }
             if !first {
