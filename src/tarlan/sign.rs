@@ -46,7 +46,7 @@ pub fn sign_canonical(canonical: &str, secret: &str) -> String {
 
 /// Takes canonical text piece by piece and hashes its base64, encoded in pieces of whole
 /// SHA-256 blocks (96 bytes become 128 characters): neither the text nor its base64 is ever
-/// held whole. (Small buffers: zeroing larger ones cost more than the extra calls.)
+/// held whole.
 struct Base64Sha256 {
     hasher: Sha256,
     pending: [u8; 96],
