@@ -7,6 +7,7 @@ use crate::json::{self, Json, Map, Sink as _, Value};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// Top-level fields that never take part in the signature (documented for acquiring,
 /// done by the AGWS Go client too).
@@ -204,11 +205,8 @@ pub fn signatures_match(expected: &str, received: &str) -> bool {
     if expected.len() != received.len() {
         return false;
     }
-    let difference = expected
-        .bytes()
-        .zip(received.bytes())
-        .fold(0u8, |acc, (a, b)| acc | (a ^ b.to_ascii_lowercase()));
-    difference == 0
+    let lowered: Vec<u8> = received.bytes().map(|b| b.to_ascii_lowercase()).collect();
+    expected.as_bytes().ct_eq(&lowered).into()
 }
 
 /// How string values are escaped in the JSON that is signed (and sent). Tarlan's servers are
