@@ -60,11 +60,9 @@ pub use registry::{module_helper, provider};
 
 /// `canonicalJson`: Go `encoding/json` canonical text of a JSON document (no fields dropped).
 pub fn canonical_json(text: &str) -> error::Result<String> {
-    let mut value = json::parse_value(text, json::Limits::default())
-        .map_err(|e| KassaError::validation("value", format!("is not valid JSON: {e}")))?;
-    value.canonicalize();
     let mut out = String::with_capacity(text.len());
-    json::write_canonical_value(&value, &mut out);
+    json::write_canonical_text(text, json::Limits::default(), &|_, _| true, &mut out)
+        .map_err(|e| KassaError::validation("value", format!("is not valid JSON: {e}")))?;
     Ok(out)
 }
 

@@ -8,7 +8,7 @@
 use crate::helper::HelperFn;
 use crate::json::{obj, Json};
 use crate::provider::ProviderDef;
-use crate::registry::{self, ArgKind, Call, Function, Module};
+use crate::registry::{self, ArgKind, BufferedResult, Call, Function, Module};
 use crate::typescript;
 use std::fmt::Write as _;
 
@@ -120,11 +120,28 @@ fn function_js(f: &Function, out: &mut String) {
     let names: Vec<&str> = f.args.iter().map(|a| a.name).collect();
     let args: Vec<String> = f.args.iter().map(|a| converted(a.name, a.kind)).collect();
     let (doc, body) = match f.call {
-        Call::Export { wasm, doc, .. } => (doc, format!("wasm.{wasm}({})", args.join(", "))),
+        Call::Export { wasm, doc, .. } => {
+            (doc, format!("  return wasm.{wasm}({});", args.join(", ")))
+        }
+        Call::Buffered {
+            wasm, result, doc, ..
+        } => {
+            let lengths: Vec<String> = (0..args.len()).map(|i| format!("lengths[{i}]")).collect();
+            let call = format!("wasm.{wasm}({})", lengths.join(", "));
+            let call = match result {
+                BufferedResult::Value => call,
+                BufferedResult::Signature => format!("binding.signature({call})"),
+            };
+            let body = format!(
+                "  const lengths = binding.writeTexts([{}]);\n  return {call};",
+                args.join(", ")
+            );
+            (doc, body)
+        }
         Call::Helper(_) => (
             "",
             format!(
-                "binding.invokeStatic('', {}, [{}])",
+                "  return binding.invokeStatic('', {}, [{}]);",
                 js_string(f.name),
                 args.join(", ")
             ),
@@ -134,7 +151,7 @@ fn function_js(f: &Function, out: &mut String) {
     js_doc(doc, "", out);
     let _ = writeln!(
         out,
-        "export function {}({}) {{\n  return {body};\n}}",
+        "export function {}({}) {{\n{body}\n}}",
         f.name,
         names.join(", ")
     );

@@ -67,7 +67,7 @@ impl Arg {
 #[derive(Clone, Copy, Debug)]
 pub enum Call {
     /// A dedicated `#[wasm_bindgen]` export taking the converted arguments and returning the
-    /// value itself: the hot paths (signing), which skip JSON argument lists.
+    /// value itself, with no JSON argument list.
     Export {
         /// The export's name in the wasm-bindgen glue.
         wasm: &'static str,
@@ -75,9 +75,27 @@ pub enum Call {
         returns: &'static str,
         doc: &'static str,
     },
+    /// The signing hot path (src/wasm/sign.rs): the converted texts are written into wasm's text
+    /// buffer and the export gets their byte lengths.
+    Buffered {
+        wasm: &'static str,
+        result: BufferedResult,
+        /// TypeScript type of the result.
+        returns: &'static str,
+        doc: &'static str,
+    },
     /// The helper of that name in this group (src/helper.rs), run through `invoke_static`:
     /// arguments and result cross as JSON. Its declaration is the helper's own `ts`.
     Helper(&'static [Helper]),
+}
+
+/// What a buffered export gives back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BufferedResult {
+    /// Its value; an error is thrown.
+    Value,
+    /// The error, or `undefined` with the 64 hex characters of a signature left in the buffer.
+    Signature,
 }
 
 /// A module-level JavaScript function.
@@ -93,7 +111,7 @@ impl Function {
     pub fn helper(&self) -> Option<&'static Helper> {
         match self.call {
             Call::Helper(group) => group.iter().find(|h| h.name == self.name),
-            Call::Export { .. } => None,
+            Call::Export { .. } | Call::Buffered { .. } => None,
         }
     }
 }
@@ -129,8 +147,9 @@ const TARLAN: Module = Module {
         Function {
             name: "tarlanSign",
             args: &[Arg::BODY, Arg::SECRET],
-            call: Call::Export {
-                wasm: "tarlan_sign",
+            call: Call::Buffered {
+                wasm: "tarlan_sign_buffered",
+                result: BufferedResult::Signature,
                 returns: "string",
                 doc: crate::schema::native_only("Tarlan signature (hex) of a body: object or JSON text; `\"\"` fields and `additional_data` excluded."),
             },
@@ -138,8 +157,9 @@ const TARLAN: Module = Module {
         Function {
             name: "tarlanVerify",
             args: &[Arg::BODY, Arg::SECRET, Arg::SIGNATURE],
-            call: Call::Export {
-                wasm: "tarlan_verify",
+            call: Call::Buffered {
+                wasm: "tarlan_verify_buffered",
+                result: BufferedResult::Value,
                 returns: "boolean",
                 doc: crate::schema::native_only("Constant-time check of a Tarlan signature (hex, case-insensitive, `Bearer ` prefix allowed)."),
             },

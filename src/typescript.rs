@@ -819,7 +819,7 @@ fn provider_items(r: &mut Renderer, p: &ProviderDef, out: &mut Vec<Item>) {
 
 fn function_item(f: &Function) -> Item {
     match f.call {
-        Call::Export { returns, doc, .. } => Item::Function {
+        Call::Export { returns, doc, .. } | Call::Buffered { returns, doc, .. } => Item::Function {
             doc: doc.to_string(),
             name: f.name.to_string(),
             params: f.args.iter().map(|a| Param::new(a.name, a.ts)).collect(),

@@ -241,3 +241,298 @@ fn parser_survives_arbitrary_bytes() {
         }
     }
 }
+
+/// The reference: parse into a tree, canonicalize it, write it (src/json/canonical.rs).
+fn tree_canonical(text: &str) -> Result<String, json::ParseError> {
+    let mut value = json::parse_value(text, json::Limits::default())?;
+    value.canonicalize();
+    let mut out = String::new();
+    json::write_canonical_value(&value, &mut out);
+    Ok(out)
+}
+
+/// What signing and `canonicalJson` use: one pass over the text (src/json/canonical_text.rs).
+fn one_pass_canonical(text: &str) -> Result<String, json::ParseError> {
+    let mut out = String::new();
+    json::write_canonical_text(text, json::Limits::default(), &|_, _| true, &mut out)?;
+    Ok(out)
+}
+
+/// The signable subset through the tree, as `signable_canonical` writes it for built bodies.
+fn tree_signable(text: &str) -> Option<String> {
+    let mut value = kassa::tarlan::sign::parse_body(text).ok()?;
+    Some(kassa::tarlan::sign::signable_canonical(&mut value, 0))
+}
+
+/// Deterministic generator of JSON texts that stress the canonical form: unsorted, duplicate
+/// and escaped keys (`"a\u0062"` is `"ab"`), keys sharing their first 8 bytes or differing
+/// only by trailing NULs, every Go string and number rule, empty strings
+/// and `additional_data` at every level, nesting, and whitespace between all tokens.
+struct Documents(u64);
+
+impl Documents {
+    fn next(&mut self) -> u64 {
+        // xorshift64
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+
+    fn ws(&mut self) -> &'static str {
+        self.pick(&["", "", "", " ", "\n  ", "\t", "\r\n"])
+    }
+
+    fn value(&mut self, depth: u32, out: &mut String) {
+        let kind = self.next() % if depth >= 4 { 4 } else { 6 };
+        match kind {
+            0 => {
+                out.push('"');
+                for _ in 0..self.next() % 4 {
+                    out.push_str(self.pick(&[
+                        "a",
+                        "Иван",
+                        "\\u0026",
+                        "<b>",
+                        "&",
+                        "\\n",
+                        "\\\"",
+                        "\\\\",
+                        "\\/",
+                        "\\u2028",
+                        "\u{2028}",
+                        "\u{2029}x",
+                        "\\ud83d\\ude00",
+                        "😀",
+                        "\\b",
+                        "\\f",
+                        "\\t",
+                        "\\r",
+                        "\\u001f",
+                        "\u{7f}",
+                        "é",
+                        "\\u00e9",
+                        "\u{e2}\u{80}",
+                        " ",
+                    ]));
+                }
+                out.push('"');
+            }
+            1 => out.push_str(self.pick(&[
+                "0",
+                "-0",
+                "100",
+                "100.0",
+                "1e2",
+                "10.420",
+                "0.000001",
+                "0.0000001",
+                "1.5e-10",
+                "12345678901234567890",
+                "0.30000000000000004",
+                "1E+2",
+                "-12.5",
+                "5e-324",
+                "1e21",
+                "9007199254740993",
+                "1e-400",
+                "123456789012345",
+                "1.23456789012345678",
+                "2.50",
+            ])),
+            2 => out.push_str(self.pick(&["true", "false", "null"])),
+            3 => out.push_str(self.pick(&["\"\"", "\"\"", "{}", "[]"])),
+            4 => {
+                out.push('[');
+                for i in 0..self.next() % 4 {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(self.ws());
+                    self.value(depth + 1, out);
+                    out.push_str(self.ws());
+                }
+                out.push(']');
+            }
+            _ => self.object(depth + 1, out),
+        }
+    }
+
+    fn object(&mut self, depth: u32, out: &mut String) {
+        out.push('{');
+        for i in 0..self.next() % 8 {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(self.ws());
+            out.push('"');
+            out.push_str(self.pick(&[
+                "a",
+                "b",
+                "ab",
+                "a\\u0062",
+                "B",
+                "additional_data",
+                "ключ",
+                "",
+                "z",
+                "é",
+                "\\u00e9",
+                "a<",
+                "amount",
+                "service_code",
+                "x\\ny",
+                "service_codes",
+                "service_c",
+                "additional_data2",
+                "ab\\u0000",
+                "ab\\u0000\\u0000",
+                "\\u0000",
+            ]));
+            out.push('"');
+            out.push_str(self.ws());
+            out.push(':');
+            out.push_str(self.ws());
+            self.value(depth, out);
+            out.push_str(self.ws());
+        }
+        out.push('}');
+    }
+}
+
+#[test]
+fn one_pass_writer_matches_the_tree_writer_on_the_go_fixtures() {
+    for group in ["numbers", "strings", "objects"] {
+        for (input, go) in go_cases(group) {
+            assert_eq!(
+                one_pass_canonical(&input),
+                tree_canonical(&input),
+                "{input}"
+            );
+            assert_eq!(one_pass_canonical(&input).unwrap(), go, "{input}");
+        }
+    }
+}
+
+#[test]
+fn one_pass_writer_matches_the_tree_writer_on_generated_documents() {
+    let mut docs = Documents(0x9E37_79B9_7F4A_7C15);
+    let mut reordered = 0;
+    for _ in 0..20_000 {
+        let mut text = String::new();
+        docs.object(0, &mut text);
+        let one_pass = one_pass_canonical(&text);
+        assert_eq!(one_pass, tree_canonical(&text), "{text}");
+        let signable = kassa::tarlan::sign::canonical_signable_text(&text).ok();
+        assert_eq!(signable, tree_signable(&text), "{text}");
+        if one_pass.is_ok_and(|c| c != text) {
+            reordered += 1;
+        }
+        // Any single-byte change: the same canonical text or the same error, at the same byte.
+        let cut = (docs.next() as usize) % text.len();
+        let replacement = docs.pick(&[
+            "\"", "\\", "{", "}", "[", "]", ",", ":", "0", "e", "-", "u", " ",
+        ]);
+        if let (Some(head), Some(tail)) = (text.get(..cut), text.get(cut + 1..)) {
+            let mutated = format!("{head}{replacement}{tail}");
+            assert_eq!(
+                one_pass_canonical(&mutated),
+                tree_canonical(&mutated),
+                "{mutated}"
+            );
+        }
+    }
+    assert!(
+        reordered > 10_000,
+        "the generator must produce documents that need rewriting"
+    );
+}
+
+#[test]
+fn one_pass_writer_refuses_what_the_parser_refuses_at_the_same_byte() {
+    let deep = "[".repeat(200);
+    let mut too_big = String::from("[");
+    too_big.push_str(&"1,".repeat(600_000));
+    too_big.push('1');
+    too_big.push(']');
+    for text in [
+        "",
+        " ",
+        "{",
+        "{\"a\"",
+        "{\"a\":}",
+        "{\"a\":1,}",
+        "[1,]",
+        "{\"a\":01}",
+        "NaN",
+        "[Infinity]",
+        "{\"a\":1e400}",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\x\"",
+        "{\"a\":1}x",
+        "tru",
+        "{1:2}",
+        "\"a\nb\"",
+        &deep,
+        &too_big,
+    ] {
+        let expected = tree_canonical(text);
+        assert!(expected.is_err(), "{text:.40}");
+        assert_eq!(one_pass_canonical(text), expected, "{text:.40}");
+    }
+}
+
+/// Where a signature's time goes, natively (the wasm figures are in bench/sign.mjs):
+/// `cargo test --release --test signing -- --ignored --nocapture`. Prints; asserts nothing.
+#[test]
+#[ignore]
+fn profile_signing_steps() {
+    use std::hint::black_box;
+    use std::time::Instant;
+    let body = r#"{"username":"989898","amount":100,"agent":"tarlan","project":"mobile","service_code":"201106","external_id":"200001","datetime":"2022-12-01T15:45:00Z"}"#;
+    let canonical = kassa::tarlan::sign::canonical_signable_text(body).unwrap();
+    let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &canonical);
+    let steps: [(&str, &dyn Fn() -> usize); 6] = [
+        ("tree: parse, sort, write", &|| {
+            tree_signable(black_box(body)).map_or(0, |s| s.len())
+        }),
+        ("one pass: canonical text", &|| {
+            kassa::tarlan::sign::canonical_signable_text(black_box(body)).map_or(0, |s| s.len())
+        }),
+        ("sha256 of base64 + secret", &|| {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(black_box(&encoded).as_bytes());
+            h.update(b"12345");
+            h.finalize()[0] as usize
+        }),
+        ("base64 + sha256 + hex", &|| {
+            kassa::tarlan::sign::sign_canonical(black_box(&canonical), "12345").len()
+        }),
+        ("tarlan_sign", &|| {
+            tarlan_sign(black_box(body), "12345").map_or(0, |s| s.len())
+        }),
+        ("canonical_json", &|| {
+            canonical_json(black_box(body)).map_or(0, |s| s.len())
+        }),
+    ];
+    // PROFILE_ROUNDS=1 for a run under `valgrind --tool=callgrind` (instruction counts).
+    let rounds: u32 = std::env::var("PROFILE_ROUNDS").map_or(20, |r| r.parse().unwrap());
+    let iterations = 20_000;
+    for (name, step) in steps {
+        let mut best = f64::MAX;
+        for _ in 0..rounds {
+            let start = Instant::now();
+            for _ in 0..iterations {
+                black_box(step());
+            }
+            best = best.min(start.elapsed().as_nanos() as f64 / f64::from(iterations));
+        }
+        println!("{name:<28} {best:>7.0} ns");
+    }
+}

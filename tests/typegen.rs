@@ -108,7 +108,12 @@ fn every_operation_flow_and_helper_becomes_a_method() {
 #[test]
 fn module_functions_convert_their_arguments_as_declared() {
     let js = file("tarlan/node.js");
-    assert!(js.contains("export function tarlanSign(body, secret) {\n  return wasm.tarlan_sign(jsonText(body, \"body\"), secretText(secret, \"secret\"));"));
+    // The signing hot path: texts into the text buffer, the signature back from it.
+    assert!(js.contains(
+        "export function tarlanSign(body, secret) {\n  const lengths = binding.writeTexts([jsonText(body, \"body\"), secretText(secret, \"secret\")]);\n  return binding.signature(wasm.tarlan_sign_buffered(lengths[0], lengths[1]));"
+    ));
+    assert!(js.contains("return wasm.tarlan_verify_buffered(lengths[0], lengths[1], lengths[2]);"));
+    assert!(js.contains("return wasm.canonical_json(jsonText(value, \"value\"));"));
     let js = file("diagnose/node.js");
     assert!(js.contains("return binding.invokeStatic('', \"diagnoseSignature\", [jsonText(body, \"body\"), secretText(secret, \"secret\"), stringText(signature, \"signature\")]);"));
     let js = file("fiscalbox/node.js");

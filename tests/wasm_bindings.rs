@@ -4,7 +4,7 @@
 //! code tables.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Function, Reflect};
+use js_sys::{Function, Reflect, Uint8Array};
 use kassa::json::{self, Json};
 use kassa::wasm;
 use wasm_bindgen::{JsCast, JsValue};
@@ -51,16 +51,67 @@ fn canonical_numbers_use_the_engine_for_long_literals_and_match_go() {
     }
 }
 
+/// The bytes of wasm memory, viewed afresh (a view goes stale when the memory grows).
+fn memory_bytes() -> Uint8Array {
+    let memory: js_sys::WebAssembly::Memory = wasm::wasm_memory().unchecked_into();
+    Uint8Array::new(&memory.buffer())
+}
+
+/// Writes texts one after another into the text buffer, as pkg/src/internal.js does; returns
+/// the buffer's address.
+fn buffer_texts(texts: &[&str]) -> u32 {
+    let joined = texts.concat();
+    let address = wasm::text_buffer(64 + joined.len()) as u32;
+    memory_bytes().set(&Uint8Array::from(joined.as_bytes()), address);
+    address
+}
+
+/// `tarlanSign` through the text buffer: the signature comes back at the buffer's start.
+fn sign_buffered(body: &str, secret: &str) -> Result<String, JsValue> {
+    let address = buffer_texts(&[body, secret]);
+    let error = wasm::tarlan_sign_buffered(body.len(), secret.len());
+    if !error.is_undefined() {
+        return Err(error);
+    }
+    let mut signature = [0u8; 64];
+    memory_bytes()
+        .subarray(address, address + 64)
+        .copy_to(&mut signature);
+    Ok(String::from_utf8(signature.to_vec()).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn signatures_cross_the_boundary_through_the_text_buffer() {
+    let body =
+        r#"{"agent":"tarlan","external_id":"200001","project":"mobile","service_code":"201106"}"#;
+    let documented = "0e7ed3b74f0c17871631e7e4b663aa74032867ced99365f7ebef2d3839f09e91";
+    assert_eq!(sign_buffered(body, "12345").unwrap(), documented);
+    // Non-ASCII text and a larger body than before (the buffer grows), then the first again.
+    let wide = format!(r#"{{"name":"{}"}}"#, "Иван 😀".repeat(5_000));
+    assert_eq!(
+        sign_buffered(&wide, "sëcret").unwrap(),
+        kassa::tarlan_sign(&wide, "sëcret").unwrap()
+    );
+    assert_eq!(sign_buffered(body, "12345").unwrap(), documented);
+    for (signature, expected) in [(documented, true), (&documented[1..], false)] {
+        buffer_texts(&[body, "12345", signature]);
+        let verified = wasm::tarlan_verify_buffered(body.len(), 5, signature.len());
+        assert_eq!(verified.unwrap(), expected);
+    }
+}
+
 #[wasm_bindgen_test]
 fn errors_cross_the_boundary_as_kassa_error_json() {
-    let e = error_json(wasm::tarlan_sign("[1]", "12345").unwrap_err());
+    let e = error_json(sign_buffered("[1]", "12345").unwrap_err());
     assert_eq!(e.get("kind").and_then(Json::as_str), Some("validation"));
     assert_eq!(e.get("field").and_then(Json::as_str), Some("body"));
-    let e = error_json(wasm::tarlan_sign("{}", "a b").unwrap_err());
+    let e = error_json(sign_buffered("{}", "a b").unwrap_err());
     assert_eq!(e.get("field").and_then(Json::as_str), Some("secret"));
+    let e = error_json(wasm::canonical_json("{").unwrap_err());
+    assert_eq!(e.get("field").and_then(Json::as_str), Some("value"));
     // The instance keeps working after an error.
     assert_eq!(
-        wasm::tarlan_sign(r#"{"agent":"tarlan","external_id":"200001","project":"mobile","service_code":"201106"}"#, "12345").unwrap(),
+        sign_buffered(r#"{"agent":"tarlan","external_id":"200001","project":"mobile","service_code":"201106"}"#, "12345").unwrap(),
         "0e7ed3b74f0c17871631e7e4b663aa74032867ced99365f7ebef2d3839f09e91"
     );
 }
@@ -101,7 +152,7 @@ fn the_client_handle_builds_parses_and_never_shows_the_secret() {
 #[wasm_bindgen_test]
 fn errors_are_plain_errors_until_a_class_is_registered_then_instances_of_it() {
     // One test, so the order is certain: the class is registered for the whole instance.
-    let e = error_json(wasm::tarlan_sign("[1]", "12345").unwrap_err());
+    let e = error_json(sign_buffered("[1]", "12345").unwrap_err());
     assert_eq!(e.get("name").and_then(Json::as_str), Some("KassaError"));
     assert_eq!(e.get("retryable").and_then(Json::as_bool), Some(false));
     // A stand-in for pkg/src/error.js: takes the fields of the info it is constructed with.
@@ -111,7 +162,7 @@ fn errors_are_plain_errors_until_a_class_is_registered_then_instances_of_it() {
     .unwrap()
     .unchecked_into();
     wasm::use_error_class(class);
-    let error = wasm::tarlan_sign("{}", "a b").unwrap_err();
+    let error = sign_buffered("{}", "a b").unwrap_err();
     assert!(error.is_instance_of::<js_sys::Error>());
     let e = error_json(error);
     assert_eq!(e.get("name").and_then(Json::as_str), Some("TestError"));

@@ -58,7 +58,7 @@ pub fn write_filtered(value: &Value, out: &mut String, keep: &dyn Fn(&str, &Valu
 /// Bytes that need attention in a Go-escaped string: controls, `"`, `\\`, `<`, `>`, `&`, and
 /// 0xE2 (the lead byte of U+2028/U+2029). Everything else is copied in runs.
 #[allow(clippy::indexing_slicing)] // const evaluation: an out-of-range index fails the build
-static NEEDS_ESCAPE: [bool; 256] = {
+pub(super) static NEEDS_ESCAPE: [bool; 256] = {
     let mut table = [false; 256];
     let mut i = 0;
     while i < 0x20 {
@@ -79,8 +79,15 @@ static NEEDS_ESCAPE: [bool; 256] = {
 pub fn write_go_string(s: &str, out: &mut String) {
     out.push('"');
     let bytes = s.as_bytes();
+    let needs_escape = |b: &u8| NEEDS_ESCAPE.get(usize::from(*b)).copied().unwrap_or(false);
+    // Most strings need no escaping at all: find the first byte that might, in one scan.
+    let Some(first) = bytes.iter().position(needs_escape) else {
+        out.push_str(s);
+        out.push('"');
+        return;
+    };
     let mut run_start = 0;
-    let mut i = 0;
+    let mut i = first;
     while let Some(&b) = bytes.get(i) {
         if !NEEDS_ESCAPE.get(usize::from(b)).copied().unwrap_or(false) {
             i += 1;

@@ -6,12 +6,14 @@
 //! with errors that name the position instead of trapping.
 
 mod canonical;
+mod canonical_text;
 pub mod number;
 mod parse;
 mod value;
 mod write;
 
 pub use canonical::{write_canonical, write_canonical_value, write_filtered, write_go_string};
+pub use canonical_text::{write_canonical_text, KeepMember, Sink};
 pub use parse::{parse, parse_value, parse_with_limits, Limits, ParseError};
 pub use value::Value;
 pub use write::write_compact;

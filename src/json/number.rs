@@ -141,6 +141,11 @@ pub fn canonical_number_into(literal: &str, out: &mut String) {
     }
 }
 
+/// True when Go prints the literal exactly as written (`100`, `-2.5`; not `100.0`, `1e2`).
+pub fn is_canonical(literal: &str) -> bool {
+    plain_decimal(literal).is_some_and(|text| text.len() == literal.len())
+}
+
 /// The trimmed literal when it needs no float reasoning, else `None`.
 fn plain_decimal(literal: &str) -> Option<&str> {
     let body = literal.strip_prefix('-').unwrap_or(literal);

@@ -47,28 +47,26 @@ pub fn parse_with_limits(text: &str, limits: Limits) -> Result<Json, ParseError>
 /// Parses into a borrowed tree: strings without escapes point into `text` (no copies), which
 /// is what makes signing cheap.
 pub fn parse_value(text: &str, limits: Limits) -> Result<Value<'_>, ParseError> {
-    if text.len() > limits.max_bytes {
-        return Err(ParseError {
-            offset: limits.max_bytes,
-            reason: "input is larger than the size limit",
-        });
-    }
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        limits,
-    };
-    p.skip_ws();
+    let mut p = Parser::new(text, limits)?;
     let value = p.value(0)?;
-    p.skip_ws();
-    if p.pos != p.bytes.len() {
-        return Err(p.error("unexpected text after the JSON value"));
-    }
+    p.finish()?;
     Ok(value)
 }
 
-struct Parser<'a> {
+/// The tokenizer behind `parse_value`, shared with the one-pass canonical writer
+/// (`canonical_text`) so that both accept and reject exactly the same texts.
+/// What starts a JSON value: a scalar read whole, or the opening bracket of a container.
+pub(super) enum Token<'a> {
+    Object,
+    Array,
+    String(Cow<'a, str>),
+    /// The literal exactly as written (validated, within float64's range).
+    Number(&'a str),
+    Bool(bool),
+    Null,
+}
+
+pub(super) struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
@@ -76,6 +74,33 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser positioned at the first value of `text` (leading whitespace skipped).
+    pub(super) fn new(text: &'a str, limits: Limits) -> Result<Parser<'a>, ParseError> {
+        if text.len() > limits.max_bytes {
+            return Err(ParseError {
+                offset: limits.max_bytes,
+                reason: "input is larger than the size limit",
+            });
+        }
+        let mut p = Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            limits,
+        };
+        p.skip_ws();
+        Ok(p)
+    }
+
+    /// Checks that only whitespace follows the value just read.
+    pub(super) fn finish(&mut self) -> Result<(), ParseError> {
+        self.skip_ws();
+        if self.pos != self.bytes.len() {
+            return Err(self.error("unexpected text after the JSON value"));
+        }
+        Ok(())
+    }
+
     fn error(&self, reason: &'static str) -> ParseError {
         ParseError {
             offset: self.pos,
@@ -83,102 +108,182 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(super) fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn skip_ws(&mut self) {
+    pub(super) fn skip_ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
     }
 
-    fn expect_literal(
-        &mut self,
-        word: &'static [u8],
-        value: Value<'a>,
-    ) -> Result<Value<'a>, ParseError> {
+    fn expect_literal(&mut self, word: &'static [u8]) -> Result<(), ParseError> {
         if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
             self.pos += word.len();
-            Ok(value)
+            Ok(())
         } else {
             Err(self.error("invalid literal"))
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    /// Refuses a value nested deeper than the limit.
+    pub(super) fn check_depth(&self, depth: usize) -> Result<(), ParseError> {
         if depth > self.limits.max_depth {
             return Err(self.error("nesting is deeper than the limit"));
         }
+        Ok(())
+    }
+
+    /// Reads the start of the value at the cursor: a whole scalar, or just the `{` / `[` of a
+    /// container, whose members the caller then reads with `members` / `elements`.
+    pub(super) fn token(&mut self, depth: usize) -> Result<Token<'a>, ParseError> {
+        self.check_depth(depth)?;
         match self.peek() {
             None => Err(self.error("unexpected end of input")),
-            Some(b'{') => self.object(depth),
-            Some(b'[') => self.array(depth),
-            Some(b'"') => self.string().map(Value::String),
-            Some(b't') => self.expect_literal(b"true", Value::Bool(true)),
-            Some(b'f') => self.expect_literal(b"false", Value::Bool(false)),
-            Some(b'n') => self.expect_literal(b"null", Value::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'{') => Ok(Token::Object),
+            Some(b'[') => Ok(Token::Array),
+            Some(b'"') => self.string().map(Token::String),
+            Some(b't') => self.expect_literal(b"true").map(|()| Token::Bool(true)),
+            Some(b'f') => self.expect_literal(b"false").map(|()| Token::Bool(false)),
+            Some(b'n') => self.expect_literal(b"null").map(|()| Token::Null),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Token::Number),
             Some(b'N' | b'I') => Err(self.error("NaN and Infinity are not JSON numbers")),
             Some(_) => Err(self.error("unexpected character")),
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    /// Reads an object from its `{` to its `}`, calling `member` to read each member (with
+    /// `key` or `plain_key`, then the value).
+    pub(super) fn members(
+        &mut self,
+        mut member: impl FnMut(&mut Self) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
         self.pos += 1;
-        let mut entries = Vec::with_capacity(8);
         self.skip_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(entries));
+            return Ok(());
         }
         loop {
             self.skip_ws();
-            if self.peek() != Some(b'"') {
-                return Err(self.error("expected a string key"));
-            }
-            let key = self.string()?;
-            self.skip_ws();
-            if self.peek() != Some(b':') {
-                return Err(self.error("expected ':' after an object key"));
-            }
-            self.pos += 1;
-            self.skip_ws();
-            let value = self.value(depth + 1)?;
-            entries.push((key, value));
+            member(self)?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Value::Object(entries));
+                    return Ok(());
                 }
                 _ => return Err(self.error("expected ',' or '}' in an object")),
             }
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    /// Reads a member's key and its `:`, leaving the cursor on the value.
+    pub(super) fn key(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a string key"));
+        }
+        let key = self.string()?;
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return Err(self.error("expected ':' after an object key"));
+        }
         self.pos += 1;
-        let mut items = Vec::new();
+        self.skip_ws();
+        Ok(key)
+    }
+
+    /// `key` for the common case of a plainly written key directly followed by `:`: returns
+    /// the key as written, quotes included, and leaves the cursor after the `:` (whitespace
+    /// before the value not skipped); otherwise `None` (cursor unmoved).
+    pub(super) fn plain_key(&mut self, stop: &[bool; 256]) -> Option<&'a str> {
+        let start = self.pos;
+        let key = self.plain_string(stop)?;
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+            return Some(key);
+        }
+        self.pos = start;
+        None
+    }
+
+    /// The string at the cursor as written, quotes included, when none of its bytes is in
+    /// `stop` (which must hold `"`, `\\` and the control characters: such a string has no
+    /// escapes and is valid as it stands); otherwise `None` (cursor unmoved).
+    pub(super) fn plain_string(&mut self, stop: &[bool; 256]) -> Option<&'a str> {
+        if self.peek() != Some(b'"') {
+            return None;
+        }
+        let rest = self.bytes.get(self.pos + 1..)?;
+        let len = rest
+            .iter()
+            .position(|&b| stop.get(usize::from(b)).copied().unwrap_or(true))?;
+        if rest.get(len) != Some(&b'"') {
+            return None;
+        }
+        let text = self.text.get(self.pos..self.pos + len + 2)?;
+        self.pos += len + 2;
+        Some(text)
+    }
+
+    /// The cursor, as a byte offset into the text.
+    pub(super) fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// Reads an array from its `[` to its `]`, calling `element` to read each item.
+    pub(super) fn elements(
+        &mut self,
+        mut element: impl FnMut(&mut Self) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
+        self.pos += 1;
         self.skip_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(Value::Array(items));
+            return Ok(());
         }
         loop {
             self.skip_ws();
-            items.push(self.value(depth + 1)?);
+            element(self)?;
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Value::Array(items));
+                    return Ok(());
                 }
                 _ => return Err(self.error("expected ',' or ']' in an array")),
             }
         }
+    }
+
+    /// The borrowed tree of the value at the cursor.
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        Ok(match self.token(depth)? {
+            Token::Object => {
+                let mut entries = Vec::with_capacity(8);
+                self.members(|p| {
+                    let key = p.key()?;
+                    entries.push((key, p.value(depth + 1)?));
+                    Ok(())
+                })?;
+                Value::Object(entries)
+            }
+            Token::Array => {
+                let mut items = Vec::new();
+                self.elements(|p| {
+                    items.push(p.value(depth + 1)?);
+                    Ok(())
+                })?;
+                Value::Array(items)
+            }
+            Token::String(s) => Value::String(s),
+            Token::Number(literal) => Value::Number(literal),
+            Token::Bool(b) => Value::Bool(b),
+            Token::Null => Value::Null,
+        })
     }
 
     fn digits(&mut self) -> usize {
@@ -189,7 +294,8 @@ impl<'a> Parser<'a> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<Value<'a>, ParseError> {
+    /// A validated number literal, borrowed from the input.
+    pub(super) fn number(&mut self) -> Result<&'a str, ParseError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -232,7 +338,7 @@ impl<'a> Parser<'a> {
                 reason: "number is out of the float64 range",
             });
         }
-        Ok(Value::Number(literal))
+        Ok(literal)
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
@@ -255,20 +361,23 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let start = self.pos;
         // Fast path: no escapes, so the string is a slice of the (valid UTF-8) input.
-        while let Some(b) = self.peek() {
-            match b {
-                b'"' => {
-                    let slice = self
-                        .text
-                        .get(start..self.pos)
-                        .ok_or_else(|| self.error("invalid UTF-8"))?;
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(slice));
-                }
-                b'\\' => break,
-                b if b < 0x20 => return Err(self.error("control character inside a string")),
-                _ => self.pos += 1,
+        let rest = self.bytes.get(start..).unwrap_or_default();
+        let run = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+        self.pos += run;
+        match self.peek() {
+            Some(b'"') => {
+                let slice = self
+                    .text
+                    .get(start..self.pos)
+                    .ok_or_else(|| self.error("invalid UTF-8"))?;
+                self.pos += 1;
+                return Ok(Cow::Borrowed(slice));
             }
+            Some(b) if b < 0x20 => return Err(self.error("control character inside a string")),
+            _ => {}
         }
         let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
         loop {

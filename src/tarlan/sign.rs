@@ -3,8 +3,11 @@
 //! Plain SHA-256 over the base64 text with the secret appended — not HMAC.
 
 use crate::error::{KassaError, Result};
-use crate::json::{self, Json, Map, Value};
+use crate::json::{self, Json, Map, Sink as _, Value};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// Top-level fields that never take part in the signature (documented for acquiring,
 /// done by the AGWS Go client too).
@@ -13,6 +16,11 @@ pub const UNSIGNED_FIELDS: [&str; 1] = ["additional_data"];
 /// True for the top-level entries that take part in the signature.
 fn is_signed(key: &str, value: &Value) -> bool {
     !UNSIGNED_FIELDS.contains(&key) && !matches!(value, Value::String(s) if s.is_empty())
+}
+
+/// `is_signed` for a value given as its canonical text (the one-pass writer's view).
+fn is_signed_text(key: &str, canonical_value: &str) -> bool {
+    !UNSIGNED_FIELDS.contains(&key) && canonical_value != "\"\""
 }
 
 /// The body as it is signed: top-level `""` values and `additional_data` removed.
@@ -30,61 +38,75 @@ pub fn signable_canonical(body: &mut Value, capacity: usize) -> String {
     out
 }
 
-/// Signs already canonical JSON text. The base64 text is streamed into the hash in
-/// 192-character pieces (whole SHA-256 blocks), never materialized.
+/// Signs already canonical JSON text.
 pub fn sign_canonical(canonical: &str, secret: &str) -> String {
-    let mut hasher = Sha256::new();
-    let mut buffer = [0u8; 192];
-    let bytes = canonical.as_bytes();
-    // 144 input bytes -> 192 base64 characters = 3 SHA-256 blocks.
-    for chunk in bytes.chunks(144) {
-        let written = base64_into(chunk, &mut buffer);
-        hasher.update(buffer.get(..written).unwrap_or_default());
-    }
-    hasher.update(secret.as_bytes());
-    lower_hex(&hasher.finalize())
+    let mut hash = Base64Sha256::new();
+    hash.put(canonical);
+    lower_hex(&hash.digest(secret))
 }
 
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Takes canonical text piece by piece and hashes its base64, encoded in pieces of whole
+/// SHA-256 blocks (96 bytes become 128 characters): neither the text nor its base64 is ever
+/// held whole.
+struct Base64Sha256 {
+    hasher: Sha256,
+    pending: [u8; 96],
+    len: usize,
+}
 
-/// Standard base64 with `=` padding of `input` (at most 144 bytes) into `out`; returns the
-/// length written. Only the last chunk of a text can be shorter than a multiple of 3.
-fn base64_into(input: &[u8], out: &mut [u8; 192]) -> usize {
-    let symbol = |index: u32| BASE64.get((index & 63) as usize).copied().unwrap_or(b'=');
-    let mut written = 0;
-    for group in input.chunks(3) {
-        let b0 = u32::from(group.first().copied().unwrap_or(0));
-        let b1 = u32::from(group.get(1).copied().unwrap_or(0));
-        let b2 = u32::from(group.get(2).copied().unwrap_or(0));
-        let n = (b0 << 16) | (b1 << 8) | b2;
-        let quad = [
-            symbol(n >> 18),
-            symbol(n >> 12),
-            if group.len() > 1 {
-                symbol(n >> 6)
-            } else {
-                b'='
-            },
-            if group.len() > 2 { symbol(n) } else { b'=' },
-        ];
-        if let Some(slot) = out.get_mut(written..written + 4) {
-            slot.copy_from_slice(&quad);
+impl Base64Sha256 {
+    fn new() -> Base64Sha256 {
+        Base64Sha256 {
+            hasher: Sha256::new(),
+            pending: [0; 96],
+            len: 0,
         }
-        written += 4;
     }
-    written
+
+    /// Encodes and hashes what is pending (with `=` padding if it is the end of the text).
+    fn encode_pending(&mut self) {
+        let mut encoded = [0u8; 128];
+        let pending = self.pending.get(..self.len).unwrap_or_default();
+        // Cannot fail: at most 96 bytes encode to at most 128 characters.
+        let written = STANDARD.encode_slice(pending, &mut encoded).unwrap_or(0);
+        self.hasher
+            .update(encoded.get(..written).unwrap_or_default());
+        self.len = 0;
+    }
+
+    /// `sha256(base64 + secret)`.
+    fn digest(mut self, secret: &str) -> [u8; 32] {
+        self.encode_pending();
+        self.hasher.update(secret.as_bytes());
+        self.hasher.finalize().into()
+    }
 }
 
-/// Lowercase hex of a digest (a table lookup per nibble: the `hex` crate's iterator chain
-/// showed up in profiles of the signing hot path).
-pub fn lower_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for &b in bytes {
-        out.extend(DIGITS.get(usize::from(b >> 4)));
-        out.extend(DIGITS.get(usize::from(b & 15)));
+impl json::Sink for Base64Sha256 {
+    fn put(&mut self, text: &str) {
+        let mut bytes = text.as_bytes();
+        while !bytes.is_empty() {
+            let free = self.pending.get_mut(self.len..).unwrap_or_default();
+            let taken = free.len().min(bytes.len());
+            let (now, later) = bytes.split_at(taken);
+            if let Some(slot) = free.get_mut(..taken) {
+                slot.copy_from_slice(now);
+            }
+            self.len += taken;
+            bytes = later;
+            if self.len == self.pending.len() {
+                self.encode_pending();
+            }
+        }
     }
-    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Lowercase hex of a SHA-256 digest.
+pub fn lower_hex(digest: &[u8; 32]) -> String {
+    let mut text = [0u8; 64];
+    // Cannot fail: 32 bytes fill 64 characters exactly, all ASCII.
+    let _ = hex::encode_to_slice(digest, &mut text);
+    String::from_utf8(text.to_vec()).unwrap_or_default()
 }
 
 /// Signs a body object: the signable subset, canonicalized.
@@ -120,22 +142,49 @@ pub fn parse_body(text: &str) -> Result<Value<'_>> {
                 other.into_owned().type_name()
             ),
         )),
-        Err(e) => Err(KassaError::validation(
-            "body",
-            format!("is not valid JSON: {e}"),
-        )),
+        Err(e) => Err(invalid_body(e)),
     }
 }
 
-/// The canonical signable text of a body given as JSON text.
+fn invalid_body(error: json::ParseError) -> KassaError {
+    KassaError::validation("body", format!("is not valid JSON: {error}"))
+}
+
+/// The canonical signable text of a body given as JSON text, written in one pass
+/// (`json::write_canonical_text`; the tree path above is its reference in the tests).
 pub fn canonical_signable_text(body: &str) -> Result<String> {
-    Ok(signable_canonical(&mut parse_body(body)?, body.len()))
+    expect_object(body)?;
+    let mut out = String::with_capacity(body.len());
+    json::write_canonical_text(body, json::Limits::default(), &is_signed_text, &mut out)
+        .map_err(invalid_body)?;
+    Ok(out)
+}
+
+/// Refuses a body that is not a JSON object with `parse_body`'s error, which says why.
+fn expect_object(body: &str) -> Result<()> {
+    if body
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+    {
+        return Ok(());
+    }
+    parse_body(body).map(|_| ())
 }
 
 /// `tarlanSign`: the hex signature of a body given as JSON text.
 pub fn sign_text(body: &str, secret: &str) -> Result<String> {
+    sign_digest(body, secret).map(|digest| lower_hex(&digest))
+}
+
+/// The SHA-256 digest a signature is the hex of. The canonical text goes straight from the
+/// body into base64 and the hash.
+pub fn sign_digest(body: &str, secret: &str) -> Result<[u8; 32]> {
     validate_secret(secret)?;
-    Ok(sign_canonical(&canonical_signable_text(body)?, secret))
+    expect_object(body)?;
+    let mut hash = Base64Sha256::new();
+    json::write_canonical_text(body, json::Limits::default(), &is_signed_text, &mut hash)
+        .map_err(invalid_body)?;
+    Ok(hash.digest(secret))
 }
 
 /// `tarlanVerify`: constant-time comparison of the expected signature with a received one
@@ -156,11 +205,8 @@ pub fn signatures_match(expected: &str, received: &str) -> bool {
     if expected.len() != received.len() {
         return false;
     }
-    let difference = expected
-        .bytes()
-        .zip(received.bytes())
-        .fold(0u8, |acc, (a, b)| acc | (a ^ b.to_ascii_lowercase()));
-    difference == 0
+    let lowered: Vec<u8> = received.bytes().map(|b| b.to_ascii_lowercase()).collect();
+    expected.as_bytes().ct_eq(&lowered).into()
 }
 
 /// How string values are escaped in the JSON that is signed (and sent). Tarlan's servers are

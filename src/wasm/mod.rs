@@ -17,9 +17,13 @@ use wasm_bindgen::JsCast;
 mod client;
 #[cfg(feature = "client")]
 pub mod fetch;
+#[cfg(any(feature = "agws", feature = "acquiring"))]
+mod sign;
 
 #[cfg(feature = "client")]
 pub use client::{code_tables, WasmClient};
+#[cfg(any(feature = "agws", feature = "acquiring"))]
+pub use sign::{tarlan_sign_buffered, tarlan_verify_buffered, text_buffer, wasm_memory};
 
 thread_local! {
     /// The `KassaError` class of the JavaScript package (pkg/src/error.js).
@@ -60,18 +64,6 @@ fn parse_arg(text: &str, what: &str) -> Result<Json, KassaError> {
 #[wasm_bindgen]
 pub fn canonical_json(text: &str) -> Result<String, JsValue> {
     crate::canonical_json(text).map_err(to_js)
-}
-
-#[cfg(any(feature = "agws", feature = "acquiring"))]
-#[wasm_bindgen]
-pub fn tarlan_sign(body: &str, secret: &str) -> Result<String, JsValue> {
-    crate::tarlan_sign(body, secret).map_err(to_js)
-}
-
-#[cfg(any(feature = "agws", feature = "acquiring"))]
-#[wasm_bindgen]
-pub fn tarlan_verify(body: &str, secret: &str, signature: &str) -> Result<bool, JsValue> {
-    crate::tarlan_verify(body, secret, signature).map_err(to_js)
 }
 
 fn not_a_provider(provider: &str) -> JsValue {

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { canonicalJson, tarlanSign, tarlanVerify, TarlanAgws, KassaError } from 'kassa';
 
@@ -47,6 +48,26 @@ test('the three signatures printed in the AGWS docs', () => {
     tarlanSign({ agent: 'tarlan', project: 'mobile', service_code: '201106', external_id: '200001' }, '12345'),
     '0e7ed3b74f0c17871631e7e4b663aa74032867ced99365f7ebef2d3839f09e91',
   );
+});
+
+test('signatures stay right while the text buffer and wasm memory grow (src/wasm/mod.rs TEXT_BUFFER)', () => {
+  const cashIn = { username: '989898', amount: 100, agent: 'tarlan', project: 'mobile', service_code: '201106', external_id: '200001', datetime: '2022-12-01T15:45:00Z' };
+  const documented = '9ab70986d5b875e66fc92368029f845275a1208633eb9dda821bbabf99cac4b2';
+  assert.equal(tarlanSign(cashIn, '12345'), documented);
+  // Keys already sorted, no character Go escapes: JSON.stringify is the canonical text here,
+  // so node:crypto signs it independently of kassa.
+  for (const size of [10, 1000, 100_000, 300_000]) {
+    const body = { a: 'é'.repeat(size), b: 'Иван 😀'.repeat(size / 10), c: size };
+    const expected = createHash('sha256')
+      .update(Buffer.from(JSON.stringify(body)).toString('base64') + 'sëcret')
+      .digest('hex');
+    assert.equal(tarlanSign(body, 'sëcret'), expected, `${size}`);
+    assert.equal(tarlanVerify(JSON.stringify(body), 'sëcret', expected), true, `${size}`);
+    assert.equal(tarlanSign(cashIn, '12345'), documented, `after ${size}`);
+    // Something else makes wasm memory grow between two signatures.
+    assert.equal(canonicalJson({ x: '<'.repeat(size) }).length, 8 + 6 * size);
+    assert.equal(tarlanSign(cashIn, '12345'), documented, `after growth ${size}`);
+  }
 });
 
 test('tarlanVerify rejects tampering and wrong secrets in constant-time comparison', () => {
