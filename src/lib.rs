@@ -43,6 +43,7 @@ pub mod registry;
 pub mod retry;
 pub mod schema;
 pub mod tarlan;
+pub mod task;
 pub mod time;
 pub mod transport;
 #[cfg(not(target_arch = "wasm32"))]

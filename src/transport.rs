@@ -8,6 +8,7 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{Json, Map};
 use crate::operation::{BuildCtx, Operation};
 use crate::retry::{self, Attempt, Decision, Policy};
+use std::ops::Deref;
 
 /// What the driver observed for one send.
 #[derive(Clone, Debug)]
@@ -90,8 +91,10 @@ enum Phase {
     Resolving { duplicate: KassaError },
 }
 
-pub struct Call<'c> {
-    client: &'c Client,
+/// One call in progress. `C` is how it holds its client: `&Client` in tests and native
+/// drivers, `Rc<Client>` in a task that outlives one boundary crossing (src/task.rs).
+pub struct Call<C: Deref<Target = Client>> {
+    client: C,
     prepared: Prepared,
     /// The operation being sent now (the main one, or its resolve operation).
     current: &'static Operation,
@@ -104,20 +107,21 @@ pub struct Call<'c> {
     phase: Phase,
 }
 
-impl<'c> Call<'c> {
+impl<C: Deref<Target = Client>> Call<C> {
     /// Builds the request (validation errors come out here, before anything is sent).
     pub fn new(
-        client: &'c Client,
+        client: C,
         operation: &str,
         params: Json,
         options: CallOptions,
         ctx: &BuildCtx,
-    ) -> Result<Call<'c>> {
+    ) -> Result<Call<C>> {
         let prepared = client.prepare(operation, params, ctx)?;
         let policy = Policy {
             max_retries: options.max_retries.unwrap_or(client.config.max_retries),
             ..Policy::default()
         };
+        let timeout_ms = options.timeout_ms.unwrap_or(client.config.timeout_ms);
         Ok(Call {
             client,
             current: prepared.op,
@@ -125,11 +129,21 @@ impl<'c> Call<'c> {
             reference: prepared.op.reference_of(&prepared.params),
             prepared,
             policy,
-            timeout_ms: options.timeout_ms.unwrap_or(client.config.timeout_ms),
+            timeout_ms,
             attempt: 0,
             delivered_before: false,
             phase: Phase::Main,
         })
+    }
+
+    /// The operation this call was asked for (not its resolve operation).
+    pub fn operation(&self) -> &'static Operation {
+        self.prepared.op
+    }
+
+    /// The client it calls.
+    pub fn client(&self) -> &Client {
+        &self.client
     }
 
     pub fn start(&self) -> CallStep {
@@ -266,8 +280,8 @@ fn same_shape(a: &Operation, b: &Operation) -> bool {
 
 /// Drives a call synchronously: `send` performs one request, `sleep` waits. For tests and
 /// native users who bring their own blocking HTTP client.
-pub fn run_blocking(
-    mut call: Call<'_>,
+pub fn run_blocking<C: Deref<Target = Client>>(
+    mut call: Call<C>,
     ctx: &BuildCtx,
     mut send: impl FnMut(&HttpRequest, u64) -> Observed,
     mut sleep: impl FnMut(u64),

@@ -118,8 +118,7 @@ fn errors_cross_the_boundary_as_kassa_error_json() {
 
 #[wasm_bindgen_test]
 fn the_client_handle_builds_parses_and_never_shows_the_secret() {
-    let client =
-        wasm::WasmClient::new("agws", r#"{"secret":"12345"}"#, JsValue::UNDEFINED).unwrap();
+    let client = wasm::WasmClient::new("agws", r#"{"secret":"12345"}"#).unwrap();
     let request = json::parse(
         &client
             .build("fiscalReceipt", r#"{"provider_order_id":"pr10010","provider_code":"code","provider_service_code":"service_code"}"#)
@@ -132,8 +131,7 @@ fn the_client_handle_builds_parses_and_never_shows_the_secret() {
             .and_then(Json::as_str),
         Some("06db6a7291b1503767ecedfe73dae0699474f58fea091c602a4d7afd696fb528")
     );
-    let secretive =
-        wasm::WasmClient::new("agws", r#"{"secret":"wasm-secret-1"}"#, JsValue::UNDEFINED).unwrap();
+    let secretive = wasm::WasmClient::new("agws", r#"{"secret":"wasm-secret-1"}"#).unwrap();
     assert!(!secretive.describe().contains("wasm-secret-1"));
     let e = error_json(client.parse("fiscalReceipt", r#"{"status":400,"body":"{\"status\":false,\"status_code\":1014,\"message\":\"Invalid signature\",\"result\":{}}"}"#).unwrap_err());
     assert_eq!(e.get("kind").and_then(Json::as_str), Some("signature"));
@@ -141,11 +139,7 @@ fn the_client_handle_builds_parses_and_never_shows_the_secret() {
     assert_eq!(e.get("httpStatus").and_then(Json::as_i64), Some(400));
     let e = error_json(client.invoke("noSuchHelper", "[]").unwrap_err());
     assert_eq!(e.get("kind").and_then(Json::as_str), Some("validation"));
-    let e = error_json(
-        wasm::WasmClient::new("nope", "{}", JsValue::UNDEFINED)
-            .err()
-            .unwrap(),
-    );
+    let e = error_json(wasm::WasmClient::new("nope", "{}").err().unwrap());
     assert_eq!(e.get("kind").and_then(Json::as_str), Some("config"));
 }
 
@@ -201,7 +195,6 @@ fn the_journal_step_crosses_as_json_and_refuses_bad_input_as_kassa_errors() {
     let client = wasm::WasmClient::new(
         "agws",
         r#"{"secret":"12345","agent":"tarlan","project":"mobile","timeoutMs":1000,"maxRetries":0}"#,
-        JsValue::UNDEFINED,
     )
     .unwrap();
     let event = r#"{"type":"pay","now":1700000000000,"leaseMs":5000,"operation":"cashIn","params":{"username":"989898","amount":"10.00","service_code":"201106","external_id":"200001"}}"#;
@@ -233,4 +226,98 @@ fn the_journal_step_crosses_as_json_and_refuses_bad_input_as_kassa_errors() {
     assert_eq!(e.get("kind").and_then(Json::as_str), Some("decode"));
     let e = error_json(client.journal_step("null", "{not json").unwrap_err());
     assert_eq!(e.get("kind").and_then(Json::as_str), Some("validation"));
+}
+
+#[wasm_bindgen_test]
+fn a_call_task_steps_through_json_events_and_ends_with_its_result_or_a_kassa_error() {
+    let client = wasm::WasmClient::new(
+        "agws",
+        r#"{"secret":"12345","agent":"tarlan","project":"mobile"}"#,
+    )
+    .unwrap();
+    let mut task = client.call_task("balance", "{}", "{}", 1.7e12).unwrap();
+    let send = json::parse(
+        &task
+            .step(r#"{"type":"start"}"#, String::new(), 1.7e12, 0.5)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(send.get("type").and_then(Json::as_str), Some("send"));
+    assert!(send
+        .pointer(&["request", "headers", "X-Signature"])
+        .is_some());
+    // A 503 page: a read is retried after a backoff sleep, then the same bytes are sent again.
+    let sleep = json::parse(
+        &task
+            .step(
+                r#"{"type":"response","status":503,"headers":[["retry-after","1"]]}"#,
+                "<html>down</html>".into(),
+                1.7e12,
+                0.5,
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(sleep.get("type").and_then(Json::as_str), Some("sleep"));
+    assert_eq!(sleep.get("ms").and_then(Json::as_i64), Some(1000));
+    let again = json::parse(
+        &task
+            .step(
+                r#"{"type":"woke","aborted":false}"#,
+                String::new(),
+                1.7e12,
+                0.5,
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(again.get("request"), send.get("request"));
+    let body = include_str!("fixtures/agws/balance-success.json");
+    let done = json::parse(
+        &task
+            .step(
+                r#"{"type":"response","status":200,"headers":[]}"#,
+                body.into(),
+                1.7e12,
+                0.5,
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(done.get("type").and_then(Json::as_str), Some("done"));
+    assert!(done
+        .pointer(&["result"])
+        .and_then(Json::as_object)
+        .is_some());
+
+    // Refused before sending: the task throws a KassaError naming the provider and operation.
+    let mut task = client.call_task("balance", "{}", "{}", 1.7e12).unwrap();
+    task.step(r#"{"type":"start"}"#, String::new(), 1.7e12, 0.5)
+        .unwrap();
+    let e = error_json(
+        task.step(
+            r#"{"type":"abortedBeforeSending"}"#,
+            String::new(),
+            1.7e12,
+            0.5,
+        )
+        .unwrap_err(),
+    );
+    assert_eq!(e.get("kind").and_then(Json::as_str), Some("transport"));
+    assert_eq!(e.get("operation").and_then(Json::as_str), Some("balance"));
+    let e = error_json(
+        task.step("{\"type\":\"later\"}", String::new(), 1.7e12, 0.5)
+            .unwrap_err(),
+    );
+    assert_eq!(e.get("field").and_then(Json::as_str), Some("event.type"));
+    let e = error_json(
+        client
+            .call_task("balance", "{}", r#"{"timeoutMs":0}"#, 1.7e12)
+            .err()
+            .unwrap(),
+    );
+    assert_eq!(
+        e.get("field").and_then(Json::as_str),
+        Some("options.timeoutMs")
+    );
 }

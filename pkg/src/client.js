@@ -5,6 +5,7 @@
 
 import { configError, validationError } from './error.js';
 import { jsonText, responseText } from './convert.js';
+import { drive } from './driver.js';
 import { JOURNAL_STEP } from './journal/protocol.js';
 
 const encoder = new TextEncoder();
@@ -90,6 +91,7 @@ export class KassaClient {
   #binding;
   #provider;
   #inner;
+  #fetch;
 
   constructor(binding, providerId, options) {
     if (options === undefined) options = {};
@@ -100,7 +102,8 @@ export class KassaClient {
     if (fetch !== undefined && typeof fetch !== 'function') throw configError('fetch', 'must be a function');
     this.#binding = binding;
     this.#provider = providerId;
-    this.#inner = new binding.wasm.WasmClient(providerId, jsonText(rest, 'options'), fetch);
+    this.#inner = new binding.wasm.WasmClient(providerId, jsonText(rest, 'options'));
+    this.#fetch = fetch;
   }
 
   /** @internal Calls a Rust method helper of this provider with JSON arguments. */
@@ -145,15 +148,15 @@ export class KassaClient {
   /** Builds, sends with the transport rules (safe retries, unknown outcomes) and parses. */
   async call(operation, params, options) {
     const { signal, ...rest } = options ?? {};
-    const text = await this.#inner.call(String(operation), jsonText(params ?? {}, 'params'), jsonText(rest, 'options'), signal);
-    return JSON.parse(text);
+    const task = this.#inner.call_task(String(operation), jsonText(params ?? {}, 'params'), jsonText(rest, 'options'), Date.now());
+    return drive(task, this.#fetch ?? globalThis.fetch, signal);
   }
 
   /** @internal Runs a Rust flow of this provider (see src/flow.rs). */
   async runFlow(name, params, options) {
     const { signal, ...rest } = options ?? {};
-    const text = await this.#inner.run_flow(String(name), jsonText(params ?? {}, 'params'), jsonText(rest, 'options'), signal);
-    return JSON.parse(text);
+    const task = this.#inner.flow_task(String(name), jsonText(params ?? {}, 'params'), jsonText(rest, 'options'));
+    return drive(task, this.#fetch ?? globalThis.fetch, signal);
   }
 
   /** @internal One step of the payment journal's state machine (src/journal), for kassa/journal. */

@@ -1,22 +1,26 @@
 //! The client of a provider across the boundary: a handle to a configured `Client` (the
-//! secret stays in wasm memory) whose `call` and flows run over the fetch driver. Only builds
-//! with at least one provider have it.
+//! secret stays in wasm memory), and the tasks its `call()` and flows run: sans-IO machines
+//! (src/task.rs) that the fetch driver in JavaScript (pkg/src/driver.js) steps through, one
+//! JSON event in and one JSON step out. Only builds with at least one provider have it.
 
-use super::fetch;
 use super::{not_a_provider, parse_arg, parse_args, to_js};
 use crate::client::Client;
 use crate::error::KassaError;
 use crate::helper::HelperFn;
 use crate::http::HttpResponse;
 use crate::json::{Json, Map};
-use crate::operation::Operation;
+use crate::operation::BuildCtx;
 use crate::registry;
-use crate::transport;
-use js_sys::Function;
-use std::future::Future;
+use crate::task::{protocol, Env, Task};
+use crate::transport::CallOptions;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+
+fn now_ctx() -> BuildCtx {
+    BuildCtx {
+        now_ms: Some(js_sys::Date::now() as i64),
+    }
+}
 
 /// A provider's code tables (`TarlanAgws.codes`): `{tableId: [entry, ...]}` as JSON.
 #[wasm_bindgen]
@@ -34,58 +38,51 @@ pub fn code_tables(provider: &str) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub struct WasmClient {
     inner: Rc<Client>,
-    fetch: Option<Function>,
 }
 
-fn abort_signal(signal: JsValue) -> Option<web_sys::AbortSignal> {
-    signal.dyn_into::<web_sys::AbortSignal>().ok()
+/// A call or a flow in progress, stepped by the fetch driver.
+#[wasm_bindgen]
+pub struct WasmTask {
+    task: Task<Rc<Client>>,
 }
 
-/// Settles a promise with the JSON result, or rejects it with the KassaError.
-fn settle(result: Result<Json, KassaError>) -> Result<JsValue, JsValue> {
-    result
-        .map(|r| JsValue::from_str(&r.to_compact()))
-        .map_err(to_js)
-}
-
-impl WasmClient {
-    /// Runs `work` (given the client and the caller's `fetch`) in a promise that settles with its
-    /// JSON result, or rejects with the KassaError, decorated with this client's provider, the
-    /// operation and redaction.
-    fn spawn<Work>(
-        &self,
-        op: Option<&'static Operation>,
-        work: impl FnOnce(Rc<Client>, Option<Function>) -> Work + 'static,
-    ) -> js_sys::Promise
-    where
-        Work: Future<Output = Result<Json, KassaError>> + 'static,
-    {
-        let client = self.inner.clone();
-        let user_fetch = self.fetch.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let result = work(client.clone(), user_fetch).await;
-            settle(result.map_err(|e| client.decorate(op, e)))
-        })
+#[wasm_bindgen]
+impl WasmTask {
+    /// The next step after `event` (`body`: a response's body; `now`: the driver's clock in
+    /// Unix ms; `random`: in [0, 1), for the backoff jitter), as JSON; a failed task throws
+    /// its KassaError.
+    pub fn step(
+        &mut self,
+        event: &str,
+        body: String,
+        now: f64,
+        random: f64,
+    ) -> Result<String, JsValue> {
+        let event = protocol::event_from_json(event, body).map_err(to_js)?;
+        let env = Env {
+            now_ms: now as i64,
+            random,
+        };
+        protocol::step_to_json(self.task.step(event, env)).map_err(to_js)
     }
 }
 
 #[wasm_bindgen]
 impl WasmClient {
     #[wasm_bindgen(constructor)]
-    pub fn new(provider: &str, options: &str, fetch: JsValue) -> Result<WasmClient, JsValue> {
+    pub fn new(provider: &str, options: &str) -> Result<WasmClient, JsValue> {
         let def = registry::provider(provider).ok_or_else(|| not_a_provider(provider))?;
         let options = parse_arg(options, "options").map_err(to_js)?;
         let client = Client::new(def, options).map_err(to_js)?;
         Ok(WasmClient {
             inner: Rc::new(client),
-            fetch: fetch.dyn_into::<Function>().ok(),
         })
     }
 
     pub fn build(&self, operation: &str, params: &str) -> Result<String, JsValue> {
         let params = parse_arg(params, "params").map_err(to_js)?;
         self.inner
-            .build(operation, params, &fetch::now_ctx())
+            .build(operation, params, &now_ctx())
             .map(|r| r.to_json().to_compact())
             .map_err(to_js)
     }
@@ -93,7 +90,7 @@ impl WasmClient {
     pub fn curl(&self, operation: &str, params: &str) -> Result<String, JsValue> {
         let params = parse_arg(params, "params").map_err(to_js)?;
         self.inner
-            .build(operation, params, &fetch::now_ctx())
+            .build(operation, params, &now_ctx())
             .map(|r| r.to_curl())
             .map_err(to_js)
     }
@@ -113,53 +110,38 @@ impl WasmClient {
         self.inner.describe().to_compact()
     }
 
-    /// Builds, sends (with the transport rules) and parses one operation.
-    pub fn call(
+    /// The task of one call of `operation` (built and validated now), which sends with the
+    /// transport rules and parses.
+    pub fn call_task(
         &self,
-        operation: String,
-        params: String,
-        options: String,
-        signal: JsValue,
-    ) -> js_sys::Promise {
-        let op = self.inner.provider.op(&operation);
-        self.spawn(op, move |client, user_fetch| async move {
-            let params = parse_arg(&params, "params")?;
-            let options = transport::CallOptions::from_json(&parse_arg(&options, "options")?)?;
-            let fetcher = Rc::new(fetch::Fetcher::new(user_fetch)?);
-            fetch::call(
-                client,
-                fetcher,
-                &operation,
-                params,
-                options,
-                abort_signal(signal),
-            )
-            .await
-        })
+        operation: &str,
+        params: &str,
+        options: &str,
+        now: f64,
+    ) -> Result<WasmTask, JsValue> {
+        let client = &self.inner;
+        let op = client.provider.op(operation);
+        let start = || -> Result<Task<Rc<Client>>, KassaError> {
+            let params = parse_arg(params, "params")?;
+            let options = CallOptions::from_json(&parse_arg(options, "options")?)?;
+            Task::call(client.clone(), operation, params, options, now as i64)
+        };
+        start()
+            .map(|task| WasmTask { task })
+            .map_err(|e| to_js(client.decorate(op, e)))
     }
 
-    /// Runs one of the provider's flows (e.g. `payUntilFinal`).
-    pub fn run_flow(
-        &self,
-        name: String,
-        params: String,
-        options: String,
-        signal: JsValue,
-    ) -> js_sys::Promise {
-        self.spawn(None, move |client, user_fetch| async move {
-            let params = parse_arg(&params, "params")?;
-            let options = parse_arg(&options, "options")?;
-            let fetcher = Rc::new(fetch::Fetcher::new(user_fetch)?);
-            fetch::run_flow(
-                client,
-                fetcher,
-                &name,
-                params,
-                options,
-                abort_signal(signal),
-            )
-            .await
-        })
+    /// The task of one of the provider's flows (e.g. `payUntilFinal`).
+    pub fn flow_task(&self, name: &str, params: &str, options: &str) -> Result<WasmTask, JsValue> {
+        let client = &self.inner;
+        let start = || -> Result<Task<Rc<Client>>, KassaError> {
+            let params = parse_arg(params, "params")?;
+            let options = parse_arg(options, "options")?;
+            Task::flow(client.clone(), name, params, options)
+        };
+        start()
+            .map(|task| WasmTask { task })
+            .map_err(|e| to_js(client.decorate(None, e)))
     }
 
     /// One step of the payment journal's state machine (`crate::journal`): the record the

@@ -15,13 +15,11 @@ use wasm_bindgen::JsCast;
 
 #[cfg(feature = "client")]
 mod client;
-#[cfg(feature = "client")]
-pub mod fetch;
 #[cfg(any(feature = "agws", feature = "acquiring"))]
 mod sign;
 
 #[cfg(feature = "client")]
-pub use client::{code_tables, WasmClient};
+pub use client::{code_tables, WasmClient, WasmTask};
 #[cfg(any(feature = "agws", feature = "acquiring"))]
 pub use sign::{tarlan_sign_buffered, tarlan_verify_buffered, text_buffer, wasm_memory};
 
