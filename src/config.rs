@@ -58,15 +58,17 @@ impl fmt::Debug for Config {
                 "credentials",
                 &self.credentials.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
             )
-            .field("settings", &self.settings)
+            .field("settings", &self.settings.describe().to_compact())
             .finish()
     }
 }
 
 /// A provider's own settings: each provider declares a struct of typed switches, stores it in
 /// its `configure` (`Config::with_settings`) and reads it back with `Config::settings`.
-/// Nothing about a provider is looked up by string.
-pub trait ProviderSettings: Any + fmt::Debug + Send + Sync {
+/// Nothing about a provider is looked up by string. No `Debug` bound: a `Debug` in this
+/// trait object's vtable would keep the whole `Debug` machinery in every `.wasm` (README
+/// "Size and speed"); `Config`'s `Debug` shows `describe()` instead.
+pub trait ProviderSettings: Any + Send + Sync {
     /// The options that chose these settings, by option name (never a secret).
     fn describe(&self) -> Map;
 }

@@ -23,6 +23,11 @@ pub use client::{code_tables, WasmClient, WasmTask};
 #[cfg(any(feature = "agws", feature = "acquiring"))]
 pub use sign::{tarlan_sign_buffered, tarlan_verify_buffered, text_buffer, wasm_memory};
 
+/// The allocator of every `.wasm`: talc, smaller than the standard library's dlmalloc (README
+/// "Size and speed"). Each module's wasm instance is single-threaded, which `TalckWasm` requires.
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
+
 thread_local! {
     /// The `KassaError` class of the JavaScript package (pkg/src/error.js).
     static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
