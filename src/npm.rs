@@ -223,9 +223,12 @@ pub fn runtime_js(entry: &Entry, runtime: Runtime) -> String {
         entry.summary
     );
     let (imports, init, catalog) = match runtime {
+        // `process.getBuiltinModule` (Node >= 20.16) rather than `import ... from 'node:fs'`:
+        // the ESM facade of node:fs loads all of fs, streams included, which measured 3 ms of a
+        // cold start (README "Size and speed").
         Runtime::Node => (
-            "import { readFileSync } from 'node:fs';\n",
-            format!("wasm.initSync({{ module: readFileSync(new URL('./{WASM}', import.meta.url)) }});\n"),
+            "",
+            format!("const {{ readFileSync }} = process.getBuiltinModule('node:fs');\nwasm.initSync({{ module: readFileSync(new URL('./{WASM}', import.meta.url)) }});\n"),
             format!("() => readFileSync(new URL('./{CATALOG_JSON}', import.meta.url), 'utf8')"),
         ),
         Runtime::Workerd => (
