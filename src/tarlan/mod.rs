@@ -76,27 +76,27 @@ pub fn encode_signed_with(
     let secret = config.signing_secret()?;
     let parts = split_url(config, op, path, params)?;
     let mut headers = Vec::new();
+    // The body is written canonical once; what is signed is its signable subset, taken from
+    // that text by the same one-pass writer as `tarlanSign`.
     let (signature, body) = match op.method {
         Method::Get => {
             let signed = match get_signing {
-                GetSigning::Query => {
-                    escaping.apply(&Json::Object(sign::signable(&parts.query)).to_canonical())
-                }
+                GetSigning::Query => escaping.apply(&sign::canonical_signable_text(
+                    &sign::canonical_of(&Json::Object(parts.query))?,
+                )?),
                 GetSigning::EmptyObject => "{}".to_string(),
             };
             headers.push(("Accept".to_string(), "application/json".to_string()));
             (sign::sign_canonical(&signed, secret), None)
         }
-        Method::Post | Method::Delete if escaping != sign::Escaping::Go => {
-            let text = escaping.apply(&Json::Object(parts.body.clone()).to_canonical());
-            headers.push(("Content-Type".to_string(), "application/json".to_string()));
-            let signed = sign::signable_text(&parts.body, escaping);
-            (sign::sign_canonical(&signed, secret), Some(text))
-        }
         Method::Post | Method::Delete => {
-            let text = Json::Object(parts.body.clone()).to_canonical();
+            let canonical = sign::canonical_of(&Json::Object(parts.body))?;
             headers.push(("Content-Type".to_string(), "application/json".to_string()));
-            (sign::sign_map(&parts.body, secret), Some(text))
+            let signed = escaping.apply(&sign::canonical_signable_text(&canonical)?);
+            (
+                sign::sign_canonical(&signed, secret),
+                Some(escaping.apply(&canonical)),
+            )
         }
     };
     headers.push(header.header(&signature));

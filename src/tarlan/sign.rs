@@ -153,10 +153,35 @@ fn invalid_body(error: json::ParseError) -> KassaError {
 /// The canonical signable text of a body given as JSON text, written in one pass
 /// (`json::write_canonical_text`; the tree path above is its reference in the tests).
 pub fn canonical_signable_text(body: &str) -> Result<String> {
+    canonical_text_with(body, &is_signed_text)
+}
+
+/// The canonical text of a body object given as JSON text, with the top-level members `keep`
+/// accepts (given the key and the value's canonical text): how callbacks and webhooks compute
+/// each candidate set.
+pub fn canonical_text_with(body: &str, keep: json::KeepMember<'_>) -> Result<String> {
     expect_object(body)?;
     let mut out = String::with_capacity(body.len());
-    json::write_canonical_text(body, json::Limits::default(), &is_signed_text, &mut out)
+    json::write_canonical_text(body, json::Limits::default(), keep, &mut out)
         .map_err(invalid_body)?;
+    Ok(out)
+}
+
+/// Go's canonical text of a value kassa holds (a request body it built), by the one-pass
+/// writer: the one canonicalizer in the `.wasm` of every Tarlan client, the same that
+/// `tarlanSign` and `canonicalJson` use. (The tree writer, `Json::to_canonical`, is the tests'
+/// reference; carrying both cost a second sort and tree walk in the wasm: README "Size and
+/// speed".) The value's own compact text is valid JSON by construction; only its size is not
+/// limited here, as it was limited when it was read.
+pub fn canonical_of(value: &Json) -> Result<String> {
+    let compact = value.to_compact();
+    let limits = json::Limits {
+        max_bytes: usize::MAX,
+        ..json::Limits::default()
+    };
+    let mut out = String::with_capacity(compact.len());
+    json::write_canonical_text(&compact, limits, &|_, _| true, &mut out)
+        .map_err(|e| KassaError::decode(format!("a built body could not be canonicalized: {e}")))?;
     Ok(out)
 }
 

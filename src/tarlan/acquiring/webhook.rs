@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::{ErrorKind, KassaError, Result};
 use crate::helper::{arg, Helper, HelperFn};
 use crate::http::parse_query;
-use crate::json::{self, obj, Json, Map, Value};
+use crate::json::{self, obj, Json, Map};
 use crate::schema::{native_only, Field, Ty};
 use crate::tarlan::sign::{self, Escaping};
 
@@ -78,8 +78,9 @@ impl SignedSet {
         SignedSet::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
-    fn keeps(self, key: &str, value: &Value) -> bool {
-        let empty = matches!(value, Value::String(s) if s.is_empty());
+    /// Whether a top-level member is in this set, given its key and its value's canonical text.
+    fn keeps(self, key: &str, value: &str) -> bool {
+        let empty = value == "\"\"";
         match self {
             SignedSet::RequestRule => !empty && key != "additional_data",
             SignedSet::WithAdditionalData => !empty,
@@ -95,10 +96,7 @@ pub fn candidate_signature(
     set: SignedSet,
     escaping: Escaping,
 ) -> Result<String> {
-    let mut value = sign::parse_body(body)?;
-    value.canonicalize();
-    let mut canonical = String::with_capacity(body.len());
-    json::write_filtered(&value, &mut canonical, &|k, v| set.keeps(k, v));
+    let canonical = sign::canonical_text_with(body, &|k, v| set.keeps(k, v))?;
     Ok(sign::sign_canonical(&escaping.apply(&canonical), secret))
 }
 
@@ -252,7 +250,7 @@ pub fn verify_confirm_request(config: &Config, args: &[Json]) -> Result<Json> {
     let query = confirm_query(arg(args, 0, "query")?)?;
     let signature = signature_arg(args, 1, "confirm_url request")?;
     let secret = config.signing_secret()?;
-    let canonical = escaping_of(config).apply(&Json::Object(query.clone()).to_canonical());
+    let canonical = escaping_of(config).apply(&sign::canonical_of(&Json::Object(query.clone()))?);
     let expected = sign::sign_canonical(&canonical, secret);
     if !sign::signatures_match(&expected, signature) {
         return Err(KassaError::new(
