@@ -23,9 +23,11 @@ pub use client::{code_tables, WasmClient, WasmTask};
 #[cfg(any(feature = "agws", feature = "acquiring"))]
 pub use sign::{tarlan_sign_buffered, tarlan_verify_buffered, text_buffer, wasm_memory};
 
-/// The allocator of every `.wasm`: talc, smaller than the standard library's dlmalloc (README
-/// "Size and speed"). Each module's wasm instance is single-threaded, which `TalckWasm` requires.
+/// The allocator of every `.wasm`: talc, 3.4 KB smaller than the standard library's dlmalloc
+/// and no slower (README "Size and speed").
 #[global_allocator]
+// SAFETY: `TalckWasm` requires single-threaded wasm, which every kassa module is: it is built
+// for wasm32-unknown-unknown without the `atomics` feature, so no instance shares its memory.
 static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 
 thread_local! {
