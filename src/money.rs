@@ -159,10 +159,30 @@ impl PartialOrd for Decimal {
 impl Ord for Decimal {
     fn cmp(&self, other: &Decimal) -> Ordering {
         let scale = self.scale.max(other.scale);
-        match (self.rescaled(scale), other.rescaled(scale)) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            _ => self.mantissa.signum().cmp(&other.mantissa.signum()),
+        if let (Some(a), Some(b)) = (self.rescaled(scale), other.rescaled(scale)) {
+            return a.cmp(&b);
         }
+        // Rescaling overflowed i128 (e.g. 1e37 against 1.5): compare the signs, then the
+        // magnitudes by the position of their leading digit and then their digits.
+        let sign = self.mantissa.signum();
+        match sign.cmp(&other.mantissa.signum()) {
+            Ordering::Equal if sign == 0 => Ordering::Equal,
+            Ordering::Equal if sign < 0 => other.magnitude().cmp(&self.magnitude()),
+            Ordering::Equal => self.magnitude().cmp(&other.magnitude()),
+            unequal => unequal,
+        }
+    }
+}
+
+impl Decimal {
+    /// `|self|` as the exponent of its leading digit and its significant digits (no trailing
+    /// zeros): 1500 is (4, "15"), 0.015 is (-1, "15"). Ordering these pairs orders magnitudes
+    /// of non-zero values without any arithmetic that could overflow.
+    fn magnitude(&self) -> (i64, String) {
+        let digits = self.mantissa.unsigned_abs().to_string();
+        let significant = digits.trim_end_matches('0');
+        let leading = digits.len() as i64 - i64::from(self.scale);
+        (leading, significant.to_string())
     }
 }
 
