@@ -566,14 +566,15 @@ pub fn items_from_xml(parent: &Element) -> Json {
                 .children
                 .iter()
                 .map(|f| {
+                    let trimmed = f.text.trim();
                     let value = match f.name.to_ascii_lowercase().as_str() {
-                        "id" | "fpmode" | "subjtype" => f
-                            .text
-                            .trim()
+                        "id" | "fpmode" | "subjtype" => trimmed
                             .parse::<i64>()
                             .map(Json::int)
-                            .unwrap_or_else(|_| Json::str(f.text.trim())),
-                        _ => Json::str(f.text.trim()),
+                            .unwrap_or_else(|_| Json::str(trimmed)),
+                        "price" | "quantity" | "amount" => Json::str(trimmed),
+                        // Names and codes keep their text exactly, as in the JSON form.
+                        _ => Json::str(f.text.clone()),
                     };
                     (f.name.clone(), value)
                 })
