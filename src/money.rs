@@ -214,6 +214,22 @@ pub fn is_decimal(s: &str) -> bool {
     digits(int_part) && frac_part.is_none_or(digits)
 }
 
+/// The JSON number literal of a string `is_decimal` accepts, its value and decimals untouched:
+/// only the leading zeros JSON forbids are dropped (`050` → `50`, `-00.50` → `-0.50`).
+pub fn decimal_literal(s: &str) -> String {
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s),
+    };
+    let unpadded = body.trim_start_matches('0');
+    let body = if unpadded.is_empty() || unpadded.starts_with('.') {
+        format!("0{unpadded}")
+    } else {
+        unpadded.to_string()
+    };
+    format!("{sign}{body}")
+}
+
 /// Largest amount accepted: 13 integer digits + up to 2 decimals stays within the 15
 /// significant digits a float64 holds exactly, so the decimal text *is* Go's float text.
 const MAX_AMOUNT_DIGITS: usize = 15;

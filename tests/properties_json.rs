@@ -9,13 +9,16 @@
 //!
 //! Lone UTF-16 surrogates (`"\ud800"`) are refused by both.
 
-use kassa::json::{self, Json, Limits};
+#[path = "fuzz/targets.rs"]
+mod targets;
+
+use kassa::json::{self, Limits};
 use proptest::prelude::*;
 use serde_json::Value;
 
 fn config() -> ProptestConfig {
     ProptestConfig {
-        cases: 1500,
+        cases: 1000,
         failure_persistence: None,
         ..ProptestConfig::default()
     }
@@ -159,116 +162,9 @@ fn deep() -> impl Strategy<Value = String> {
     })
 }
 
-/// kassa's value and serde_json's are the same JSON value (numbers as the same literal; objects
-/// as the same members, the last of duplicate keys winning in both).
-fn same(ours: &Json, theirs: &Value) -> bool {
-    match (ours, theirs) {
-        (Json::Null, Value::Null) => true,
-        (Json::Bool(a), Value::Bool(b)) => a == b,
-        // serde_json writes exponents its own way (`1E300` → `1e+300`): same exact value.
-        (Json::Number(a), Value::Number(b)) => exact(a.literal()) == exact(&b.to_string()),
-        (Json::String(a), Value::String(b)) => a == b,
-        (Json::Array(a), Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
-        }
-        (Json::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
-        }
-        _ => false,
-    }
-}
-
-/// A number literal as its exact value: sign, significant digits, and the power of ten of the
-/// digit after the last one (`-1.50e2` → (true, "15", 1)). Zero is (false, "", 0) whatever
-/// its sign, since -0 and 0 are the same JSON value to both parsers.
-fn exact(literal: &str) -> (bool, String, i64) {
-    let (negative, unsigned) = match literal.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, literal),
-    };
-    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i64>().unwrap()),
-        None => (unsigned, 0),
-    };
-    let (int_part, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = format!("{int_part}{fraction}");
-    let trimmed = digits.trim_end_matches('0');
-    let power = exponent - fraction.len() as i64 + (digits.len() - trimmed.len()) as i64;
-    let significant = trimmed.trim_start_matches('0').to_string();
-    if significant.is_empty() {
-        return (false, significant, 0);
-    }
-    (negative, significant, power)
-}
-
-/// True when a number token of the text (outside strings) is beyond float64. Read from the
-/// text, not the value: a duplicate key may have replaced the number in the value.
-fn has_number_beyond_float64(text: &str) -> bool {
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut token = String::new();
-    let mut beyond = false;
-    for c in text.chars().chain([' ']) {
-        if in_string {
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-        } else if matches!(c, '-' | '+' | '.' | 'e' | 'E' | '0'..='9') {
-            token.push(c);
-        } else {
-            beyond |= token.parse::<f64>().is_ok_and(f64::is_infinite);
-            token.clear();
-            in_string = c == '"';
-        }
-    }
-    beyond
-}
-
-/// Levels of arrays and objects, the top-level container counting as 1.
-fn nesting(value: &Json) -> usize {
-    match value {
-        Json::Array(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),
-        Json::Object(map) => 1 + map.iter().map(|(_, v)| nesting(v)).max().unwrap_or(0),
-        _ => 0,
-    }
-}
-
 fn compare(text: &str) -> Result<(), TestCaseError> {
-    let ours = json::parse(text);
-    let theirs = serde_json::from_str::<Value>(text);
-    match (&ours, &theirs) {
-        (Ok(a), Ok(b)) => {
-            prop_assert!(same(a, b), "{:?}: kassa {:?}, serde_json {:?}", text, a, b);
-            // What kassa hands to JavaScript parses back to the same value.
-            let again = json::parse(&a.to_compact());
-            prop_assert_eq!(again.as_ref(), Ok(a));
-        }
-        (Err(_), Err(_)) => {}
-        (Err(e), Ok(b)) => {
-            // The documented difference, and only that: numbers beyond float64.
-            prop_assert!(
-                e.reason == "number is out of the float64 range" && has_number_beyond_float64(text),
-                "kassa refused {:?} ({}), serde_json read {:?}",
-                text,
-                e,
-                b
-            );
-        }
-        (Ok(a), Err(e)) => {
-            // kassa allows two levels more than serde_json.
-            prop_assert!(
-                e.to_string().starts_with("recursion limit exceeded")
-                    && (128..=129).contains(&nesting(a)),
-                "kassa read {:?} as {:?}, serde_json refused it: {}",
-                text,
-                a,
-                e
-            );
-        }
-    }
+    // The oracle is the json_parse fuzz target's (a panic fails the case).
+    targets::json_against_serde(text);
     Ok(())
 }
 

@@ -519,6 +519,9 @@ pub static BILLING: ProviderCase = ProviderCase {
     fixtures: &[("fiscalbox", "billing-")],
 };
 
+/// Every provider, as its response target sees it.
+pub static PROVIDER_CASES: [&ProviderCase; 5] = [&AGWS, &ACQUIRING, &ASSIST, &FISCALBOX, &BILLING];
+
 /// Input: operation byte, options-and-status byte, body.
 pub fn provider_response(case: &ProviderCase, data: &[u8]) {
     let Some((op_byte, rest)) = choice(data) else {
@@ -848,13 +851,13 @@ fn verdict(report: &Json) -> (&str, Vec<&str>) {
     (verdict, mistakes)
 }
 
-/// Input: a byte choosing the secret, then the body; the body's tail after a line `--sig--`, if
-/// any, is also tried as a received signature.
+/// Input: a byte choosing the secret (bits 0-1) and a known mistake (the rest), then the body;
+/// the body's tail after a line `--sig--`, if any, is also tried as a received signature.
 pub fn signature_diagnosis(data: &[u8]) {
     let Some((which, rest)) = choice(data) else {
         return;
     };
-    let secret = *pick(&DIAGNOSIS_SECRETS, which);
+    let secret = *pick(&DIAGNOSIS_SECRETS, which & 3);
     let input = text(rest);
     let (body, received) = match input.split_once("\n--sig--\n") {
         Some((body, signature)) => (body, Some(signature)),
@@ -915,7 +918,10 @@ pub fn signature_diagnosis(data: &[u8]) {
         ),
         (hex::encode(Sha256::digest(&base64)), "no_secret"),
     ];
-    for (signature, mistake) in mistaken {
+    // One per input (each is a search through the wrong ways of signing).
+    let (signature, mistake) = pick(&mistaken, which >> 2);
+    {
+        let (signature, mistake) = (signature.clone(), *mistake);
         let report = diagnosis(body, secret, &signature);
         assert_eq!(
             verdict(&report),
