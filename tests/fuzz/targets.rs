@@ -586,18 +586,23 @@ fn spelled(signature: &str, how: u8) -> String {
     }
 }
 
+/// A candidate field set of a notification signature: its name, the signature over it, and
+/// whether the verifier is told to accept it.
+struct Candidate {
+    name: &'static str,
+    signature: String,
+    allowed: bool,
+}
+
 /// Checks `verify` for one notification body against every candidate set: the expected match is
 /// the first allowed candidate whose signature equals the one sent; a body that is not a JSON
 /// object is a validation error; a wrong signature a signature error.
-fn check_notification<S: Copy + PartialEq + std::fmt::Debug>(
+fn check_notification(
     body: &str,
-    sets: &[S],
-    allowed: &[S],
-    name: impl Fn(S) -> &'static str,
-    signature_of: impl Fn(S) -> kassa::error::Result<String>,
+    candidates: impl Fn() -> Vec<Candidate>,
     parse: impl Fn() -> kassa::error::Result<Json>,
     verify: impl Fn(&str) -> kassa::error::Result<Json>,
-    how: u8,
+    spelling: u8,
 ) {
     if sign::parse_body(body).is_err() {
         let e =
@@ -605,20 +610,17 @@ fn check_notification<S: Copy + PartialEq + std::fmt::Debug>(
         assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
         return;
     }
-    let signatures: Vec<String> = sets
-        .iter()
-        .map(|&s| signature_of(s).expect("an object signs"))
-        .collect();
-    for (&set, signature) in sets.iter().zip(&signatures) {
-        let expected = sets
+    let candidates = candidates();
+    for candidate in &candidates {
+        let signature = &candidate.signature;
+        let expected = candidates
             .iter()
-            .zip(&signatures)
-            .find(|(s, sig)| allowed.contains(s) && *sig == signature);
-        match (verify(&spelled(signature, how)), expected, parse()) {
-            (Ok(verified), Some((matched, _)), Ok(parsed)) => {
+            .find(|c| c.allowed && c.signature == *signature);
+        match (verify(&spelled(signature, spelling)), expected, parse()) {
+            (Ok(verified), Some(matched), Ok(parsed)) => {
                 assert_eq!(
                     verified.get("signed_set").and_then(Json::as_str),
-                    Some(name(*matched))
+                    Some(matched.name)
                 );
                 let mut without = verified.clone();
                 if let Some(m) = without.as_object_mut() {
@@ -628,12 +630,17 @@ fn check_notification<S: Copy + PartialEq + std::fmt::Debug>(
                 assert_json_round_trip("verified notification", &verified);
             }
             (Err(e), Some(_), Err(p)) => assert_eq!(e.kind(), p.kind(), "{e} / {p}"),
-            (Err(e), None, _) => {
-                assert_eq!(e.kind(), ErrorKind::Signature, "{set:?} not allowed: {e}")
-            }
-            (outcome, expected, parsed) => {
-                panic!("{set:?} of {body:?}: verify {outcome:?}, expected match {expected:?}, parse {parsed:?}")
-            }
+            (Err(e), None, _) => assert_eq!(
+                e.kind(),
+                ErrorKind::Signature,
+                "{} not allowed: {e}",
+                candidate.name
+            ),
+            (outcome, expected, parsed) => panic!(
+                "{} of {body:?}: verify {outcome:?}, expected match {:?}, parse {parsed:?}",
+                candidate.name,
+                expected.map(|c| c.name)
+            ),
         }
         let forged = verify(&altered(signature)).expect_err("an altered signature verifies");
         assert_eq!(forged.kind(), ErrorKind::Signature, "{forged}");
@@ -668,10 +675,16 @@ pub fn agws_callback(data: &[u8]) {
     )]);
     check_notification(
         &body,
-        &sets,
-        &allowed,
-        callback::SignedSet::as_str,
-        |set| callback::candidate_signature(&body, AGWS_SECRET, set),
+        || {
+            sets.iter()
+                .map(|&set| Candidate {
+                    name: set.as_str(),
+                    signature: callback::candidate_signature(&body, AGWS_SECRET, set)
+                        .expect("an object signs"),
+                    allowed: allowed.contains(&set),
+                })
+                .collect()
+        },
         || callback::parse_callback(&Json::str(body.to_string())),
         |signature| {
             callback::verify_callback(
@@ -724,10 +737,16 @@ pub fn acquiring_webhook(data: &[u8]) {
     let escaping = Escaping::from_name(escaping).expect("a known escaping");
     check_notification(
         &body,
-        &sets,
-        &allowed,
-        webhook::SignedSet::as_str,
-        |set| webhook::candidate_signature(&body, ACQUIRING_SECRET, set, escaping),
+        || {
+            sets.iter()
+                .map(|&set| Candidate {
+                    name: set.as_str(),
+                    signature: webhook::candidate_signature(&body, ACQUIRING_SECRET, set, escaping)
+                        .expect("an object signs"),
+                    allowed: allowed.contains(&set),
+                })
+                .collect()
+        },
         || webhook::parse_webhook(&Json::str(body.to_string())),
         |signature| {
             webhook::verify_webhook(
