@@ -586,60 +586,84 @@ fn spelled(signature: &str, how: u8) -> String {
     }
 }
 
-/// A candidate field set of a notification signature: its name, the signature over it, and
-/// whether the verifier is told to accept it.
-struct Candidate {
-    name: &'static str,
-    signature: String,
-    allowed: bool,
+/// One kind of signed notification: its candidate field sets and how kassa signs, parses and
+/// verifies it.
+struct Notification<'a, S> {
+    sets: &'a [S],
+    name: fn(S) -> &'static str,
+    /// The verify option that lists the sets to accept (`candidates`, `signedSets`).
+    option: &'static str,
+    signature_of: &'a dyn Fn(&str, S) -> kassa::error::Result<String>,
+    parse: fn(&Json) -> kassa::error::Result<Json>,
+    verify: &'a dyn Fn(&[Json]) -> kassa::error::Result<Json>,
 }
 
-/// Checks `verify` for one notification body against every candidate set: the expected match is
-/// the first allowed candidate whose signature equals the one sent; a body that is not a JSON
-/// object is a validation error; a wrong signature a signature error.
-fn check_notification(
+/// Checks the verification of one notification body against every candidate set: the expected
+/// match is the first allowed candidate whose signature equals the one sent; a body that is not
+/// a JSON object is a validation error; a wrong signature a signature error. Bit i of
+/// `allowed_bits` allows set i (no bit: all); `spelling` picks how the signature is written.
+fn check_notification<S: Copy + PartialEq>(
+    kind: &Notification<S>,
     body: &str,
-    candidates: impl Fn() -> Vec<Candidate>,
-    parse: impl Fn() -> kassa::error::Result<Json>,
-    verify: impl Fn(&str) -> kassa::error::Result<Json>,
+    allowed_bits: u8,
     spelling: u8,
 ) {
+    let allowed: Vec<S> = kind
+        .sets
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(i, _)| allowed_bits & (1 << i) != 0 || allowed_bits == 0)
+        .map(|(_, s)| s)
+        .collect();
+    let options = json::obj([(
+        kind.option,
+        Json::Array(allowed.iter().map(|&s| Json::str((kind.name)(s))).collect()),
+    )]);
+    let verify =
+        |signature: &str| (kind.verify)(&[Json::str(body), Json::str(signature), options.clone()]);
     if sign::parse_body(body).is_err() {
         let e =
             verify(&"0".repeat(64)).expect_err("a body that is not a JSON object cannot verify");
         assert_eq!(e.kind(), ErrorKind::Validation, "{e}");
         return;
     }
-    let candidates = candidates();
-    for candidate in &candidates {
-        let signature = &candidate.signature;
+    let candidates: Vec<(S, String)> = kind
+        .sets
+        .iter()
+        .map(|&set| {
+            (
+                set,
+                (kind.signature_of)(body, set).expect("an object signs"),
+            )
+        })
+        .collect();
+    let parsed = (kind.parse)(&Json::str(body));
+    for (set, signature) in &candidates {
+        let name = (kind.name)(*set);
         let expected = candidates
             .iter()
-            .find(|c| c.allowed && c.signature == *signature);
-        match (verify(&spelled(signature, spelling)), expected, parse()) {
+            .find(|(s, sig)| allowed.contains(s) && sig == signature)
+            .map(|(s, _)| (kind.name)(*s));
+        match (verify(&spelled(signature, spelling)), expected, &parsed) {
             (Ok(verified), Some(matched), Ok(parsed)) => {
                 assert_eq!(
                     verified.get("signed_set").and_then(Json::as_str),
-                    Some(matched.name)
+                    Some(matched)
                 );
                 let mut without = verified.clone();
                 if let Some(m) = without.as_object_mut() {
                     m.insert("signed_set", Json::Null);
                 }
-                assert_eq!(without, parsed, "verify and parse disagree on {body:?}");
+                assert_eq!(&without, parsed, "verify and parse disagree on {body:?}");
                 assert_json_round_trip("verified notification", &verified);
             }
             (Err(e), Some(_), Err(p)) => assert_eq!(e.kind(), p.kind(), "{e} / {p}"),
-            (Err(e), None, _) => assert_eq!(
-                e.kind(),
-                ErrorKind::Signature,
-                "{} not allowed: {e}",
-                candidate.name
-            ),
+            (Err(e), None, _) => {
+                assert_eq!(e.kind(), ErrorKind::Signature, "{name} not allowed: {e}")
+            }
             (outcome, expected, parsed) => panic!(
-                "{} of {body:?}: verify {outcome:?}, expected match {:?}, parse {parsed:?}",
-                candidate.name,
-                expected.map(|c| c.name)
+                "{name} of {body:?}: verify {outcome:?}, expected match {expected:?}, parse {parsed:?}"
             ),
         }
         let forged = verify(&altered(signature)).expect_err("an altered signature verifies");
@@ -650,69 +674,33 @@ fn check_notification(
 const AGWS_SECRET: &str = "agws-fuzz-secret-4f1c";
 const ACQUIRING_SECRET: &str = "acq-fuzz-secret-9b2e";
 
-/// Input: a byte choosing the allowed candidates and the signature's spelling, then the body.
+/// Input: a byte choosing the allowed candidates (bits 0-2) and the signature's spelling, then
+/// the body.
 pub fn agws_callback(data: &[u8]) {
     let Some((flags, body)) = choice(data) else {
         return;
     };
     let body = text(body);
-    let client = Client::new(
-        AGWS.provider,
-        json::parse(AGWS.options[0]).expect("options"),
-    )
-    .expect("client");
-    let sets = callback::SignedSet::ALL;
-    let allowed: Vec<callback::SignedSet> = sets
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(i, _)| flags & (1 << i) != 0 || flags & 7 == 0)
-        .map(|(_, s)| s)
-        .collect();
-    let options = json::obj([(
-        "candidates",
-        Json::Array(allowed.iter().map(|s| Json::str(s.as_str())).collect()),
-    )]);
-    check_notification(
-        &body,
-        || {
-            sets.iter()
-                .map(|&set| Candidate {
-                    name: set.as_str(),
-                    signature: callback::candidate_signature(&body, AGWS_SECRET, set)
-                        .expect("an object signs"),
-                    allowed: allowed.contains(&set),
-                })
-                .collect()
-        },
-        || callback::parse_callback(&Json::str(body.to_string())),
-        |signature| {
-            callback::verify_callback(
-                &client,
-                &[
-                    Json::str(body.to_string()),
-                    Json::str(signature),
-                    options.clone(),
-                ],
-            )
-        },
-        flags >> 3,
-    );
+    let options = json::parse(AGWS.options[0]).expect("options");
+    let client = Client::new(AGWS.provider, options).expect("client");
+    let kind = Notification {
+        sets: &callback::SignedSet::ALL,
+        name: callback::SignedSet::as_str,
+        option: "candidates",
+        signature_of: &|body, set| callback::candidate_signature(body, AGWS_SECRET, set),
+        parse: callback::parse_callback,
+        verify: &|args| callback::verify_callback(&client, args),
+    };
+    check_notification(&kind, &body, flags & 7, flags >> 3);
     // Without additional_data (the request rule), the candidate is the plain Tarlan signature.
-    if let Ok(signature) = callback::candidate_signature(
-        &body,
-        AGWS_SECRET,
-        callback::SignedSet::WithoutAdditionalData,
-    ) {
-        assert_eq!(
-            kassa::tarlan_sign(&body, AGWS_SECRET).as_deref(),
-            Ok(signature.as_str())
-        );
+    let request_rule = callback::SignedSet::WithoutAdditionalData;
+    if let Ok(signature) = callback::candidate_signature(&body, AGWS_SECRET, request_rule) {
+        assert_eq!(kassa::tarlan_sign(&body, AGWS_SECRET), Ok(signature));
     }
 }
 
-/// Input: a byte choosing the escaping, the allowed sets and the signature's spelling, then the
-/// body.
+/// Input: a byte choosing the escaping (bits 0-1), the allowed sets (bits 2-4) and the
+/// signature's spelling, then the body.
 pub fn acquiring_webhook(data: &[u8]) {
     let Some((flags, body)) = choice(data) else {
         return;
@@ -722,55 +710,24 @@ pub fn acquiring_webhook(data: &[u8]) {
     let options = format!(r#"{{"secret":"{ACQUIRING_SECRET}","signatureEscaping":"{escaping}"}}"#);
     let client =
         Client::new(ACQUIRING.provider, json::parse(&options).expect("options")).expect("client");
-    let sets = webhook::SignedSet::ALL;
-    let allowed: Vec<webhook::SignedSet> = sets
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(i, _)| flags & (4 << i) != 0 || flags & 0x1c == 0)
-        .map(|(_, s)| s)
-        .collect();
-    let verify_options = json::obj([(
-        "signedSets",
-        Json::Array(allowed.iter().map(|s| Json::str(s.as_str())).collect()),
-    )]);
     let escaping = Escaping::from_name(escaping).expect("a known escaping");
-    check_notification(
-        &body,
-        || {
-            sets.iter()
-                .map(|&set| Candidate {
-                    name: set.as_str(),
-                    signature: webhook::candidate_signature(&body, ACQUIRING_SECRET, set, escaping)
-                        .expect("an object signs"),
-                    allowed: allowed.contains(&set),
-                })
-                .collect()
+    let kind = Notification {
+        sets: &webhook::SignedSet::ALL,
+        name: webhook::SignedSet::as_str,
+        option: "signedSets",
+        signature_of: &|body, set| {
+            webhook::candidate_signature(body, ACQUIRING_SECRET, set, escaping)
         },
-        || webhook::parse_webhook(&Json::str(body.to_string())),
-        |signature| {
-            webhook::verify_webhook(
-                &client,
-                &[
-                    Json::str(body.to_string()),
-                    Json::str(signature),
-                    verify_options.clone(),
-                ],
-            )
-        },
-        flags >> 5,
-    );
+        parse: webhook::parse_webhook,
+        verify: &|args| webhook::verify_webhook(&client, args),
+    };
+    check_notification(&kind, &body, (flags >> 2) & 7, flags >> 5);
     // The request rule is the plain Tarlan signature (in Go escaping).
-    if let Ok(signature) = webhook::candidate_signature(
-        &body,
-        ACQUIRING_SECRET,
-        webhook::SignedSet::RequestRule,
-        Escaping::Go,
-    ) {
-        assert_eq!(
-            kassa::tarlan_sign(&body, ACQUIRING_SECRET).as_deref(),
-            Ok(signature.as_str())
-        );
+    let request_rule = webhook::SignedSet::RequestRule;
+    if let Ok(signature) =
+        webhook::candidate_signature(&body, ACQUIRING_SECRET, request_rule, Escaping::Go)
+    {
+        assert_eq!(kassa::tarlan_sign(&body, ACQUIRING_SECRET), Ok(signature));
     }
 }
 
