@@ -39,6 +39,8 @@ fn number() -> impl Strategy<Value = String> {
         // Near and beyond the float64 range (1.8e308, 5e-324).
         "-?[1-9](\\.[0-9]{1,20})?[eE][+-]?(30[0-9]|3[1-2][0-9]|400|9999)",
         "-?[1-9][0-9]{300,320}",
+        // Exponents past i64: 0 or beyond float64, whatever the digits.
+        "-?[0-9](\\.[0-9]{1,3})?[eE][+-]?[1-9][0-9]{18,40}",
     ]
 }
 

@@ -207,22 +207,28 @@ pub fn same_value(ours: &Json, theirs: &serde_json::Value) -> bool {
 
 /// A number literal as its exact value: sign, significant digits, and the power of ten of its
 /// last digit (`-1.50e2` → (true, "15", 1)). Zero is (false, "", 0) whatever its sign.
-pub fn exact_number(literal: &str) -> (bool, String, i64) {
+pub fn exact_number(literal: &str) -> (bool, String, i128) {
     let (negative, unsigned) = match literal.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, literal),
     };
     let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
-        Some((m, e)) => (
-            m,
-            e.trim_start_matches('+').parse::<i64>().unwrap_or(i64::MAX),
-        ),
+        // Exponents past i128 (39+ digits) saturate: such values differ from every other.
+        Some((m, e)) => {
+            let e = e.trim_start_matches('+');
+            let saturated = if e.starts_with('-') {
+                -(1 << 100)
+            } else {
+                1 << 100
+            };
+            (m, e.parse::<i128>().unwrap_or(saturated))
+        }
         None => (unsigned, 0),
     };
     let (int_part, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits = format!("{int_part}{fraction}");
     let trimmed = digits.trim_end_matches('0');
-    let power = exponent - fraction.len() as i64 + (digits.len() - trimmed.len()) as i64;
+    let power = exponent - fraction.len() as i128 + (digits.len() - trimmed.len()) as i128;
     let significant = trimmed.trim_start_matches('0').to_string();
     if significant.is_empty() {
         return (false, significant, 0);
