@@ -46,9 +46,13 @@ impl Decimal {
                 .checked_add(i128::from(b - b'0'))?;
         }
         let mut scale = frac_part.len() as i64 - i64::from(exponent);
-        while scale < 0 {
-            mantissa = mantissa.checked_mul(10)?;
-            scale += 1;
+        if scale < 0 {
+            // One multiplication, not one per power of ten: `0e2147483647` must not loop.
+            if mantissa != 0 {
+                let factor = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
+                mantissa = mantissa.checked_mul(factor)?;
+            }
+            scale = 0;
         }
         if scale > i64::from(MAX_SCALE) + 20 {
             return None;

@@ -251,3 +251,21 @@ fn the_ord_bug_of_issue_13_is_fixed() {
     assert!(Decimal::from_units(1, 40) > Decimal::from_units(0, 0));
     assert!(Decimal::from_units(1, 40) < Decimal::from_units(1, 39));
 }
+
+#[test]
+fn huge_exponents_are_read_at_once() {
+    // Scaling used to loop once per power of ten: 0e2147483647 took minutes.
+    assert_eq!(
+        Decimal::parse("0e2147483647")
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("0")
+    );
+    assert!(Decimal::parse("1e38").is_some());
+    assert_eq!(Decimal::parse("1e39"), None);
+    assert_eq!(Decimal::parse("1e2147483647"), None);
+    assert_eq!(
+        Decimal::parse("1.5e2").map(|d| d.to_string()).as_deref(),
+        Some("150")
+    );
+}

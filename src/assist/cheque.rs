@@ -216,9 +216,10 @@ impl Cheque {
         self.to_json().to_compact()
     }
 
-    /// The documented XML form: a sequence of `<chequeitem>` elements.
-    pub fn to_xml(&self, out: &mut String) {
-        for item in &self.items {
+    /// The documented XML form: a sequence of `<chequeitem>` elements. `path` names the param
+    /// in errors (text XML cannot carry is refused).
+    pub fn to_xml(&self, path: &str, out: &mut String) -> Result<()> {
+        for (i, item) in self.items.iter().enumerate() {
             out.push_str("<chequeitem>");
             if let Json::Object(m) = item.to_json() {
                 for (k, v) in m.iter() {
@@ -230,7 +231,7 @@ impl Cheque {
                         Json::Number(n) => n.literal().to_string(),
                         other => other.to_compact(),
                     };
-                    xml::escape(&text, out);
+                    xml::escape(&format!("{path}[{i}].{k}"), &text, out)?;
                     out.push_str("</");
                     out.push_str(k);
                     out.push('>');
@@ -238,6 +239,7 @@ impl Cheque {
             }
             out.push_str("</chequeitem>");
         }
+        Ok(())
     }
 
     pub fn total_text(&self) -> String {

@@ -579,8 +579,18 @@ fn split_qname(qname: &str) -> Result<(Option<&str>, &str), String> {
     }
 }
 
-/// Escapes text for element content and attribute values.
-pub fn escape(text: &str, out: &mut String) {
+/// Escapes the text of `field` for element content and attribute values. XML 1.0 cannot carry
+/// most control characters (not even as `&#12;`): such text is refused, never sent altered.
+pub fn escape(field: &str, text: &str, out: &mut String) -> crate::error::Result<()> {
+    if let Some(c) = text.chars().find(|c| !is_xml_char(*c)) {
+        return Err(crate::error::KassaError::validation(
+            field,
+            format!(
+                "contains the character U+{:04X}, which XML (the SOAP format) cannot carry; remove it, or use format 'json'",
+                u32::from(c)
+            ),
+        ));
+    }
     for c in text.chars() {
         match c {
             '<' => out.push_str("&lt;"),
@@ -589,10 +599,10 @@ pub fn escape(text: &str, out: &mut String) {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\r' => out.push_str("&#13;"),
-            c if !is_xml_char(c) => {}
             c => out.push(c),
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]
