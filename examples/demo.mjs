@@ -2,12 +2,42 @@
 // emulator by default, or against a real sandbox when its credentials are in the environment
 // (see `sandboxFromEnv`). Prints a transcript and exits 0 only if every step gave the expected
 // result.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import {
   tarlanSign, canonicalJson, parseSoliqQr, toFiscalReceipt, KassaError,
   TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox,
 } from 'kassa';
 import { startEmulator } from 'kassa/emulator';
+import { PaymentJournal, sqliteStore } from 'kassa/journal';
+
+// ---------------------------------------------------------------------------------------------
+// The payment-journal scene runs two short-lived processes of this same file:
+//   node demo.mjs --journal pay|reconcile <db file> <AGWS options JSON> <external_id>
+// `pay` dies (SIGKILL) right after its cash-in reached AGWS, before it reads the answer.
+// A short lease, so that the scene does not wait long for the dead process's claim to run out;
+// the journal cuts each of its calls to half of it (the client keeps its default options).
+const JOURNAL_LEASE_MS = 2000;
+if (process.argv[2] === '--journal') {
+  const [, , , mode, file, agwsOptions, externalId] = process.argv;
+  const cashInPath = '/showcase-gateway/api/v1/action/cash-in';
+  const dieAfterCashIn = async (url, init) => {
+    const response = await fetch(url, init);
+    if (mode === 'pay' && new URL(url).pathname.endsWith(cashInPath)) process.kill(process.pid, 'SIGKILL');
+    return response;
+  };
+  const agws = new TarlanAgws({ ...JSON.parse(agwsOptions), fetch: dieAfterCashIn });
+  const journal = new PaymentJournal({ store: sqliteStore(new Database(file)), clients: { agws }, leaseMs: JOURNAL_LEASE_MS });
+  await journal.migrate();
+  if (mode === 'pay') await journal.pay('agws', 'cashIn', { username: '989898', amount: '990.00', service_code: '201106', external_id: externalId });
+  else console.log(JSON.stringify(await journal.reconcile()));
+  process.exit(0);
+}
 
 let failures = 0;
 const say = (text = '') => console.log(text);
@@ -54,7 +84,10 @@ function sandboxFromEnv(env) {
   if (env.KASSA_ASSIST_PASSWORD) {
     out.assist = { baseUrl: env.KASSA_ASSIST_BASE_URL, merchantId: env.KASSA_ASSIST_MERCHANT_ID, login: env.KASSA_ASSIST_LOGIN, password: env.KASSA_ASSIST_PASSWORD };
   }
-  if (env.KASSA_FISCALBOX_BASE_URL) out.fiscalbox = { baseUrl: env.KASSA_FISCALBOX_BASE_URL };
+  // The wallet amount unit has no default (FiscalBox's docs conflict): ask FiscalBox, then set it.
+  if (env.KASSA_FISCALBOX_BASE_URL) {
+    out.fiscalbox = { baseUrl: env.KASSA_FISCALBOX_BASE_URL, walletAmountUnit: env.KASSA_FISCALBOX_WALLET_AMOUNT_UNIT };
+  }
   return out;
 }
 
@@ -66,7 +99,7 @@ const options = {
   agws: sandbox.agws ?? { baseUrl: emulator.baseUrls.agws, ...creds.agws },
   acquiring: sandbox.acquiring ?? { baseUrl: emulator.baseUrls.acquiring, ...creds.acquiring },
   assist: sandbox.assist ?? { baseUrl: emulator.baseUrls.assist, ...creds.assist },
-  fiscalbox: sandbox.fiscalbox ?? { baseUrl: emulator.baseUrls.fiscalbox },
+  fiscalbox: sandbox.fiscalbox ?? { baseUrl: emulator.baseUrls.fiscalbox, ...creds.fiscalbox }, // walletAmountUnit: 'tiyin'
 };
 
 // A local endpoint for the signed notifications (AGWS callbacks, acquiring webhooks).
@@ -76,7 +109,9 @@ const receiver = createServer((req, res) => {
   req.on('data', (c) => { body += c; });
   req.on('end', () => {
     notifications.push({ path: req.url, headers: req.headers, body });
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":true}');
+    // What the docs ask for: HTTP 200, no body documented (TarlanAcquiring.webhookAck() is the same).
+    const ack = TarlanAgws.callbackAck();
+    res.writeHead(ack.status, ack.headers).end(ack.body);
   });
 });
 await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -208,6 +243,43 @@ await step(`FiscalBox (${target('fiscalbox')}): shift open → Anor payment → 
   expect('shift closed', typeof closed, 'object');
   const model = toFiscalReceipt('fiscalbox', receipt);
   show('receipt model', JSON.stringify({ status: model.status, fiscal_sign: model.fiscal_sign, receipt_url: model.receipt_url }));
+});
+
+await step('Payment journal (SQLite file): a process killed after sending, recovered by reconcile() in a new process', async () => {
+  if (sandbox.agws) {
+    say('    (emulator only: this scene kills a process in the middle of a payment)');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kassa-demo-'));
+  const file = join(dir, 'payments.db');
+  const externalId = `demo-journal-${Date.now()}`;
+  const self = fileURLToPath(import.meta.url);
+  const agwsOptions = JSON.stringify({ baseUrl: emulator.baseUrls.agws, ...creds.agws });
+  // Asynchronously: the emulator answering the child runs in this process.
+  const child = (mode) => new Promise((resolve) => {
+    execFile(process.execPath, [self, '--journal', mode, file, agwsOptions, externalId], { encoding: 'utf8', timeout: 30_000 }, (error, stdout) => {
+      resolve({ signal: error?.signal ?? null, stdout });
+    });
+  });
+  try {
+    const paying = await child('pay');
+    expect('process 1 recorded the cash-in, sent it, and died before reading the answer', paying.signal, 'SIGKILL');
+    const db = new Database(file);
+    const journal = new PaymentJournal({ store: sqliteStore(db), clients: { agws: new TarlanAgws(options.agws) }, leaseMs: JOURNAL_LEASE_MS });
+    const left = await journal.get(`agws:cashIn:${externalId}`);
+    show('journal', `${left.key}: ${left.state} (claimed until ${new Date(left.leaseUntil).toISOString()}), result ${JSON.stringify(left.result)}`);
+    show('AGWS ledger', `external_id ${externalId} made ${emulator.ledger.agws.payments[externalId]?.performed ?? 0} time(s)`);
+    await new Promise((resolve) => setTimeout(resolve, JOURNAL_LEASE_MS + 100)); // the dead process's lease runs out
+    const reconciling = await child('reconcile');
+    show('process 2', `reconcile() → ${reconciling.stdout.trim()}`);
+    const recovered = await journal.get(`agws:cashIn:${externalId}`);
+    show('journal', `${recovered.key}: ${recovered.state} after ${recovered.attempts} send(s), outcome ${recovered.outcome}`);
+    expect('recovered through status, not sent again: AGWS made it', emulator.ledger.agws.payments[externalId]?.performed, 1);
+    expect('the journal knows its outcome', ['success', 'pending'].includes(recovered.state) ? 'settled' : recovered.state, 'settled');
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 await step('Safety: a wrong secret is refused by the provider (1014), a tampered callback by the receiver', async () => {

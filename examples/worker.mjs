@@ -52,7 +52,8 @@ const routes = {
   async 'POST /acquiring/webhook'(request, env) {
     const webhook = acquiringClient(env).verifyWebhook(await request.text(), request.headers.get('authorization'));
     notifications.push({ provider: 'acquiring', transaction_id: webhook.transaction_id, outcome: webhook.outcome });
-    return new Response('OK', { status: 200 });
+    const ack = TarlanAcquiring.webhookAck();
+    return new Response(ack.body, { status: ack.status, headers: ack.headers });
   },
 
   async 'GET /notifications'() {

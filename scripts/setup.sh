@@ -1,10 +1,22 @@
 #!/usr/bin/env bash
 # Installs what the build, the demo and the tests need. Every step is guarded so that a warm
 # machine skips it: the wasm target, the wasm-bindgen CLI (must equal the crate version in
-# Cargo.lock), npm dependencies (only when package-lock.json changed), and — when asked with
-# --browsers — Debian's Chromium for the browser tests.
+# Cargo.lock), npm dependencies (only when package-lock.json changed), and — when asked —
+# Debian's Chromium for the browser tests (--browsers) and Debian's Go for the Go oracle of the
+# signing tests (--go; golang-go is Go 1.19 on Debian 12, see tests/go/oracle.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+want_browsers=false
+want_go=false
+for arg in "$@"; do
+  case "$arg" in
+    --browsers) want_browsers=true ;;
+    --go) want_go=true ;;
+    *) echo "setup.sh: unknown option $arg (use --browsers, --go)" >&2; exit 2 ;;
+  esac
+done
+sudo_cmd=""
+[ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
 
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)
 WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
@@ -36,10 +48,14 @@ if [ "$(cat node_modules/.kassa-lock 2>/dev/null)" != "$lock_hash" ]; then
   echo "$lock_hash" > node_modules/.kassa-lock
 fi
 
-if [ "${1:-}" = "--browsers" ] && ! command -v chromium >/dev/null 2>&1; then
+if $want_browsers && ! command -v chromium >/dev/null 2>&1; then
   say "installing Debian's chromium (about a minute, once)"
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+if $want_go && ! command -v go >/dev/null 2>&1; then
+  say "installing Debian's golang-go (the Go oracle of the signing tests, once)"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq golang-go >/dev/null
 fi

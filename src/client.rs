@@ -1,215 +1,14 @@
-//! Providers, client configuration and the generic build/parse pipeline shared by all of
-//! them. A provider contributes a `ProviderDef` (its options, operation table, request
-//! encoder, response envelope and code tables); everything else happens here once.
+//! A configured client of one provider and the generic build/parse pipeline every provider
+//! shares: option merging, validation, encoding, the response envelope, decoding.
 
-use crate::codes::CodeTable;
-use crate::error::{ErrorKind, KassaError, Result};
-use crate::http::{encode_component, join_url, HttpRequest, HttpResponse};
+use crate::config::{as_config_error, option_name, Config};
+use crate::error::{KassaError, Result};
+use crate::flow::FlowClient;
+use crate::http::{HttpRequest, HttpResponse};
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, EncodeFn, EnvelopeFn, Operation};
-use crate::schema::{self, Extra, Field};
-use std::fmt;
-
-/// A credential. Its `Debug` never shows the value and it has no `Display`.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The value, for signing or for the one request field that must carry it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret([redacted])")
-    }
-}
-
-#[derive(Debug)]
-pub struct ProviderDef {
-    /// Short id used in errors and tables: "agws", "acquiring", "assist", "fiscalbox".
-    pub id: &'static str,
-    pub title: &'static str,
-    /// The JavaScript class that wraps a client of this provider.
-    pub class_name: &'static str,
-    /// Client options (camelCase), validated when a client is created.
-    pub options: &'static [Field],
-    pub ops: &'static [Operation],
-    pub configure: fn(&Map) -> Result<Config>,
-    pub encode: EncodeFn,
-    pub envelope: EnvelopeFn,
-    pub tables: &'static [&'static CodeTable],
-    /// Functions beyond the table: webhook helpers and the like (see `helper`).
-    pub helpers: &'static [crate::helper::Helper],
-    /// Multi-step flows driven by the transport (see `flow`).
-    pub flows: &'static [crate::flow::FlowDef],
-}
-
-impl ProviderDef {
-    pub fn op(&self, name: &str) -> Option<&'static Operation> {
-        self.ops.iter().find(|op| op.name == name)
-    }
-
-    pub fn helper(&self, name: &str) -> Option<&'static crate::helper::Helper> {
-        self.helpers.iter().find(|h| h.name == name)
-    }
-
-    pub fn flow(&self, name: &str) -> Option<&'static crate::flow::FlowDef> {
-        self.flows.iter().find(|f| f.name == name)
-    }
-
-    pub fn table(&self, id: &str) -> Option<&'static CodeTable> {
-        self.tables.iter().copied().find(|t| t.id == id)
-    }
-}
-
-/// A validated client configuration. Secrets live only in `secret` and `credentials`.
-#[derive(Clone)]
-pub struct Config {
-    pub provider: &'static str,
-    pub base_url: String,
-    pub secret: Option<Secret>,
-    /// Non-secret values merged into requests (`agent`, `merchant_id`, ...), by wire name.
-    pub defaults: Map,
-    /// Secret values merged into requests (Assist `Password`), by wire name.
-    pub credentials: Vec<(&'static str, Secret)>,
-    /// Provider switches chosen in the options (e.g. `getSigning: "empty"`).
-    pub settings: Map,
-    pub timeout_ms: u64,
-    pub max_retries: u32,
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("provider", &self.provider)
-            .field("base_url", &self.base_url)
-            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
-            .field("defaults", &self.defaults.to_compact())
-            .field(
-                "credentials",
-                &self.credentials.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
-            )
-            .field("settings", &self.settings.to_compact())
-            .finish()
-    }
-}
-
-pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
-
-/// Option fields every client accepts (merged into each provider's option table).
-pub const TRANSPORT_OPTIONS: [Field; 2] = [
-    Field::opt(
-        "timeoutMs",
-        schema::Ty::Int,
-        "Deadline for one request, including reading the body (default 30000).",
-    ),
-    Field::opt(
-        "maxRetries",
-        schema::Ty::Int,
-        "Retries for reads and idempotent writes on network errors, 429 and 5xx (default 2).",
-    ),
-];
-
-impl Config {
-    /// Starts a config from the options every provider shares.
-    pub fn from_options(
-        provider: &'static str,
-        options: &Map,
-        default_base: Option<&str>,
-    ) -> Result<Config> {
-        let base_url = match options.get("baseUrl").and_then(Json::as_str) {
-            Some(url) => validate_base_url(url)?,
-            None => default_base
-                .map(str::to_string)
-                .ok_or_else(|| KassaError::config("baseUrl", "is required for this provider"))?,
-        };
-        let timeout_ms = match options.get("timeoutMs").and_then(Json::as_i64) {
-            Some(ms) if (1..=600_000).contains(&ms) => ms as u64,
-            Some(_) => {
-                return Err(KassaError::config(
-                    "timeoutMs",
-                    "must be between 1 and 600000",
-                ))
-            }
-            None => DEFAULT_TIMEOUT_MS,
-        };
-        let max_retries = match options.get("maxRetries").and_then(Json::as_i64) {
-            Some(n) if (0..=10).contains(&n) => n as u32,
-            Some(_) => return Err(KassaError::config("maxRetries", "must be between 0 and 10")),
-            None => DEFAULT_MAX_RETRIES,
-        };
-        Ok(Config {
-            provider,
-            base_url,
-            secret: None,
-            defaults: Map::new(),
-            credentials: Vec::new(),
-            settings: Map::new(),
-            timeout_ms,
-            max_retries,
-        })
-    }
-
-    pub fn setting(&self, key: &str) -> Option<&str> {
-        self.settings.get(key).and_then(Json::as_str)
-    }
-
-    pub fn secret_values(&self) -> Vec<&str> {
-        self.secret
-            .iter()
-            .map(Secret::expose)
-            .chain(self.credentials.iter().map(|(_, s)| s.expose()))
-            .collect()
-    }
-
-    /// The signing secret, or a config error saying how to provide it.
-    pub fn signing_secret(&self) -> Result<&str> {
-        self.secret
-            .as_ref()
-            .map(Secret::expose)
-            .ok_or_else(|| KassaError::config("secret", "is required to sign requests"))
-    }
-}
-
-/// Accepts `http(s)://host[:port][/prefix]`; trailing slashes are dropped.
-pub fn validate_base_url(url: &str) -> Result<String> {
-    let trimmed = url.trim_end_matches('/');
-    let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
-    let host = trimmed.split("://").nth(1).unwrap_or("");
-    if !scheme_ok || host.is_empty() || trimmed.contains(['?', '#', ' ']) {
-        return Err(KassaError::config(
-            "baseUrl",
-            "must be an absolute http(s) URL without query or fragment, e.g. https://api.example.kz",
-        ));
-    }
-    Ok(trimmed.to_string())
-}
-
-/// `merchant_id` → `merchantId`, `Merchant_ID` → `merchantId`: the option name of a wire field.
-pub fn option_name(wire: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in wire.split('_').filter(|p| !p.is_empty()).enumerate() {
-        let lower = part.to_ascii_lowercase();
-        if i == 0 {
-            out.push_str(&lower);
-        } else {
-            let mut chars = lower.chars();
-            if let Some(first) = chars.next() {
-                out.push(first.to_ascii_uppercase());
-                out.extend(chars);
-            }
-        }
-    }
-    out
-}
+use crate::operation::{BuildCtx, Operation};
+use crate::provider::ProviderDef;
+use crate::schema::{self, Extra};
 
 /// A configured client of one provider. Holds no I/O: `build` and `parse` are pure.
 #[derive(Debug)]
@@ -364,7 +163,7 @@ impl Client {
         for (k, v) in self.config.defaults.iter() {
             m.insert(option_name(k), v.clone());
         }
-        for (k, v) in self.config.settings.iter() {
+        for (k, v) in self.config.describe_settings().iter() {
             m.insert(k.clone(), v.clone());
         }
         if self.config.secret.is_some() {
@@ -379,86 +178,12 @@ impl Client {
     }
 }
 
-fn as_config_error(error: KassaError) -> KassaError {
-    let mut error = error.into_kind(ErrorKind::Config);
-    let message = format!("client option {}", error.message());
-    error.info_mut().message = message;
-    error
-}
+impl FlowClient for Client {
+    fn config(&self) -> &Config {
+        &self.config
+    }
 
-/// Renders a param value for a URL query or path.
-pub fn query_value(value: &Json) -> String {
-    match value {
-        Json::String(s) => s.clone(),
-        Json::Number(n) => n.literal().to_string(),
-        Json::Bool(b) => b.to_string(),
-        Json::Null => String::new(),
-        other => other.to_compact(),
+    fn build(&self, operation: &str, params: Json, ctx: &BuildCtx) -> Result<HttpRequest> {
+        Client::build(self, operation, params, ctx)
     }
-}
-
-/// The parts of a request: URL (path filled, query attached) and what remains for the body.
-#[derive(Debug)]
-pub struct UrlParts {
-    pub url: String,
-    /// Query params in table order, with their typed values (for GET signing).
-    pub query: Map,
-    pub body: Map,
-}
-
-/// Fills `{param}` path segments, moves query params to the URL (in table order) and leaves
-/// the rest for the body.
-pub fn split_url(config: &Config, op: &Operation, path: &str, mut params: Map) -> Result<UrlParts> {
-    let mut filled = String::new();
-    for (i, segment) in path.split('/').enumerate() {
-        if i > 0 {
-            filled.push('/');
-        }
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
-                let value = params.remove(name).ok_or_else(|| {
-                    KassaError::validation(name, "is required (it is part of the URL path)")
-                })?;
-                encode_component(&query_value(&value), &mut filled);
-            }
-            None => filled.push_str(segment),
-        }
-    }
-    let mut query = Map::new();
-    let order = op
-        .params
-        .iter()
-        .map(|f| f.name)
-        .chain(op.query.iter().copied());
-    for name in order {
-        if query.contains_key(name) || !op.in_query(name) {
-            continue;
-        }
-        if let Some(value) = params.remove(name) {
-            query.insert(name, value);
-        }
-    }
-    if op.method == crate::http::Method::Get {
-        // Pass-through extras of a GET travel in the query too.
-        for (k, v) in params.iter() {
-            query.insert(k.clone(), v.clone());
-        }
-        params = Map::new();
-    }
-    let mut url = join_url(&config.base_url, &filled);
-    if !query.is_empty() {
-        url.push(if url.contains('?') { '&' } else { '?' });
-        let rendered: Vec<(String, String)> = query
-            .iter()
-            .map(|(k, v)| (k.clone(), query_value(v)))
-            .collect();
-        url.push_str(&crate::http::encode_pairs(
-            rendered.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        ));
-    }
-    Ok(UrlParts {
-        url,
-        query,
-        body: params,
-    })
 }

@@ -36,6 +36,10 @@ pub struct Code {
     pub kind: Option<ErrorKind>,
     pub retryable: bool,
     pub outcome: Option<Outcome>,
+    /// True for a spelling only an older revision of the provider's docs uses.
+    pub legacy: bool,
+    /// For a legacy spelling: the current code it stands for (`CREAREERROR` → `CreateError`).
+    pub current: Option<&'static str>,
 }
 
 impl Code {
@@ -48,6 +52,8 @@ impl Code {
             kind: None,
             retryable: false,
             outcome: None,
+            legacy: false,
+            current: None,
         }
     }
 
@@ -76,6 +82,23 @@ impl Code {
         }
     }
 
+    /// Marks a spelling of an older docs revision that has no current equivalent.
+    pub const fn legacy(self) -> Code {
+        Code {
+            legacy: true,
+            ..self
+        }
+    }
+
+    /// Marks a spelling of an older docs revision that stands for the current `current`.
+    pub const fn legacy_of(self, current: &'static str) -> Code {
+        Code {
+            legacy: true,
+            current: Some(current),
+            ..self
+        }
+    }
+
     pub fn to_json(&self) -> Json {
         let mut m = Map::new();
         let code = match self.code.parse::<i64>() {
@@ -94,6 +117,12 @@ impl Code {
         m.insert("retryable", Json::Bool(self.retryable));
         if let Some(outcome) = self.outcome {
             m.insert("outcome", Json::str(outcome.as_str()));
+        }
+        if self.legacy {
+            m.insert("legacy", Json::Bool(true));
+        }
+        if let Some(current) = self.current {
+            m.insert("current", Json::str(current));
         }
         Json::Object(m)
     }

@@ -401,63 +401,29 @@ enum Base64Form {
     None,
 }
 
-const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 fn base64(input: &[u8], form: Base64Form) -> String {
-    let (alphabet, pad) = match form {
-        Base64Form::Standard => (STANDARD, true),
-        Base64Form::NoPadding => (STANDARD, false),
-        Base64Form::UrlSafe => (URL_SAFE, true),
-        Base64Form::UrlSafeNoPadding => (URL_SAFE, false),
-        Base64Form::None => return String::from_utf8_lossy(input).into_owned(),
-    };
-    let symbol = |n: u32| char::from(alphabet.get((n & 63) as usize).copied().unwrap_or(b'='));
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for group in input.chunks(3) {
-        let b0 = u32::from(group.first().copied().unwrap_or(0));
-        let b1 = u32::from(group.get(1).copied().unwrap_or(0));
-        let b2 = u32::from(group.get(2).copied().unwrap_or(0));
-        let n = (b0 << 16) | (b1 << 8) | b2;
-        out.push(symbol(n >> 18));
-        out.push(symbol(n >> 12));
-        if group.len() > 1 {
-            out.push(symbol(n >> 6));
-        } else if pad {
-            out.push('=');
-        }
-        if group.len() > 2 {
-            out.push(symbol(n));
-        } else if pad {
-            out.push('=');
-        }
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    use base64::Engine as _;
+    match form {
+        Base64Form::Standard => STANDARD.encode(input),
+        Base64Form::NoPadding => STANDARD_NO_PAD.encode(input),
+        Base64Form::UrlSafe => URL_SAFE.encode(input),
+        Base64Form::UrlSafeNoPadding => URL_SAFE_NO_PAD.encode(input),
+        Base64Form::None => String::from_utf8_lossy(input).into_owned(),
     }
-    out
 }
 
-/// Decodes standard or URL-safe base64, padded or not.
+/// Decodes a digest someone wrote in base64: standard or URL-safe, padded or not.
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    for c in text.bytes() {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(value);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push(((bits >> count) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    use base64::alphabet::{STANDARD, URL_SAFE};
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::Engine as _;
+    let lenient = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    [&STANDARD, &URL_SAFE]
+        .into_iter()
+        .find_map(|alphabet| GeneralPurpose::new(alphabet, lenient).decode(text).ok())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -862,10 +828,7 @@ fn read_received(signature: &str) -> std::result::Result<Received, String> {
     let shown = text.to_string();
     if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
         let mut digest = [0u8; 32];
-        for (i, slot) in digest.iter_mut().enumerate() {
-            let pair = text.get(i * 2..i * 2 + 2).unwrap_or("00");
-            *slot = u8::from_str_radix(pair, 16).unwrap_or(0);
-        }
+        hex::decode_to_slice(text, &mut digest).map_err(|e| e.to_string())?;
         let uppercase = text.bytes().any(|b| b.is_ascii_uppercase());
         return Ok(Received {
             text: shown,

@@ -53,36 +53,32 @@ pub struct ErrorInfo {
     pub details: Map,
 }
 
-/// One variant per `kind` of the JavaScript `KassaError`.
+/// A failure of any kind: the JavaScript `KassaError` carries the same fields. The kind
+/// tells what to do (fix the input, retry, resolve an unknown outcome); `info` says the rest.
 #[derive(Clone, Debug, PartialEq)]
-pub enum KassaError {
-    /// The caller's input breaks a rule; `field` names it. Fix the input, do not retry.
-    Validation(Box<ErrorInfo>),
-    /// The provider rejected the signature (Tarlan 1014 / 5406), or a webhook's signature is wrong.
-    Signature(Box<ErrorInfo>),
-    /// The provider answered with a business error; `code` is the provider's code.
-    Provider(Box<ErrorInfo>),
-    /// The response could not be understood (malformed, missing required fields).
-    Decode(Box<ErrorInfo>),
-    /// The request did not get an answer (network error, HTTP error page) and was safe to report.
-    Transport(Box<ErrorInfo>),
-    /// The deadline passed before a read got its answer.
-    Timeout(Box<ErrorInfo>),
-    /// A money-moving request may or may not have been performed; `reference` resolves it.
-    UnknownOutcome(Box<ErrorInfo>),
-    /// The client options are wrong.
-    Config(Box<ErrorInfo>),
+pub struct KassaError {
+    kind: ErrorKind,
+    /// Boxed so that `Result<T, KassaError>` stays two words wide on the hot paths.
+    info: Box<ErrorInfo>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
+    /// The caller's input breaks a rule; `field` names it. Fix the input, do not retry.
     Validation,
+    /// The provider rejected the signature (Tarlan 1014 / 5406), or a webhook's signature is wrong.
     Signature,
+    /// The provider answered with a business error; `code` is the provider's code.
     Provider,
+    /// The response could not be understood (malformed, missing required fields).
     Decode,
+    /// The request did not get an answer (network error, HTTP error page) and was safe to report.
     Transport,
+    /// The deadline passed before a read got its answer.
     Timeout,
+    /// A money-moving request may or may not have been performed; `reference` resolves it.
     UnknownOutcome,
+    /// The client options are wrong.
     Config,
 }
 
@@ -114,19 +110,12 @@ impl ErrorKind {
 
 impl KassaError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> KassaError {
-        let info = Box::new(ErrorInfo {
-            message: message.into(),
-            ..ErrorInfo::default()
-        });
-        match kind {
-            ErrorKind::Validation => KassaError::Validation(info),
-            ErrorKind::Signature => KassaError::Signature(info),
-            ErrorKind::Provider => KassaError::Provider(info),
-            ErrorKind::Decode => KassaError::Decode(info),
-            ErrorKind::Transport => KassaError::Transport(info),
-            ErrorKind::Timeout => KassaError::Timeout(info),
-            ErrorKind::UnknownOutcome => KassaError::UnknownOutcome(info),
-            ErrorKind::Config => KassaError::Config(info),
+        KassaError {
+            kind,
+            info: Box::new(ErrorInfo {
+                message: message.into(),
+                ..ErrorInfo::default()
+            }),
         }
     }
 
@@ -148,51 +137,21 @@ impl KassaError {
     }
 
     pub fn kind(&self) -> ErrorKind {
-        match self {
-            KassaError::Validation(_) => ErrorKind::Validation,
-            KassaError::Signature(_) => ErrorKind::Signature,
-            KassaError::Provider(_) => ErrorKind::Provider,
-            KassaError::Decode(_) => ErrorKind::Decode,
-            KassaError::Transport(_) => ErrorKind::Transport,
-            KassaError::Timeout(_) => ErrorKind::Timeout,
-            KassaError::UnknownOutcome(_) => ErrorKind::UnknownOutcome,
-            KassaError::Config(_) => ErrorKind::Config,
-        }
+        self.kind
     }
 
     pub fn info(&self) -> &ErrorInfo {
-        match self {
-            KassaError::Validation(i)
-            | KassaError::Signature(i)
-            | KassaError::Provider(i)
-            | KassaError::Decode(i)
-            | KassaError::Transport(i)
-            | KassaError::Timeout(i)
-            | KassaError::UnknownOutcome(i)
-            | KassaError::Config(i) => i,
-        }
+        &self.info
     }
 
     pub fn info_mut(&mut self) -> &mut ErrorInfo {
-        match self {
-            KassaError::Validation(i)
-            | KassaError::Signature(i)
-            | KassaError::Provider(i)
-            | KassaError::Decode(i)
-            | KassaError::Transport(i)
-            | KassaError::Timeout(i)
-            | KassaError::UnknownOutcome(i)
-            | KassaError::Config(i) => i,
-        }
+        &mut self.info
     }
 
     /// The same information under another kind (e.g. a transport failure of a money-moving
     /// request becomes `UnknownOutcome`).
     pub fn into_kind(self, kind: ErrorKind) -> KassaError {
-        let info = self.info().clone();
-        let mut converted = KassaError::new(kind, String::new());
-        *converted.info_mut() = info;
-        converted
+        KassaError { kind, ..self }
     }
 
     pub fn message(&self) -> &str {

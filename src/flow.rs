@@ -3,9 +3,11 @@
 //! wasm, a scripted test natively — performs them and feeds the outcomes back. The flow
 //! never does I/O and never reads a clock: the driver passes the time in.
 
-use crate::client::Client;
+use crate::config::Config;
 use crate::error::{KassaError, Result};
+use crate::http::HttpRequest;
 use crate::json::Json;
+use crate::operation::BuildCtx;
 
 /// What a flow wants next.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,7 +33,14 @@ pub trait Flow {
     fn resume(&mut self, now_ms: i64, outcome: Result<Json>) -> Step;
 }
 
-pub type FlowFactory = fn(&Client, Json, Json) -> Result<Box<dyn Flow>>;
+/// What a flow sees of the client it runs on while it is being created: the configuration,
+/// and building (so validating) a call before anything is sent. `Client` implements it.
+pub trait FlowClient {
+    fn config(&self) -> &Config;
+    fn build(&self, operation: &str, params: Json, ctx: &BuildCtx) -> Result<HttpRequest>;
+}
+
+pub type FlowFactory = fn(&dyn FlowClient, Json, Json) -> Result<Box<dyn Flow>>;
 
 #[derive(Clone, Copy, Debug)]
 pub struct FlowDef {
@@ -70,9 +79,99 @@ pub fn run_blocking(
     Err(KassaError::decode("flow did not finish within 10000 steps"))
 }
 
+/// Intervals and deadline of a polling flow, before the caller's options override them.
+#[derive(Clone, Copy, Debug)]
+pub struct PollTiming {
+    /// `deadlineMs`: how long the whole flow may take.
+    pub deadline_ms: u64,
+    /// `pollIntervalMs`: the first wait; each later one is ×1.5.
+    pub first_ms: u64,
+    /// `maxPollIntervalMs`: the cap of the wait.
+    pub max_ms: u64,
+}
+
+/// The polling every polling flow shares: one status operation asked with backoff until the
+/// flow's deadline. The flow decides what each answer means; the poller owns the deadline,
+/// the intervals, the count and the wait between two asks.
+#[derive(Clone, Debug)]
+pub struct Poller {
+    operation: &'static str,
+    params: Json,
+    timing: PollTiming,
+    started_ms: i64,
+    polls: u32,
+    waiting: bool,
+}
+
+impl Poller {
+    /// A poller of `operation`, with `deadlineMs`, `pollIntervalMs` and `maxPollIntervalMs`
+    /// read from the flow options (validation errors name the option).
+    pub fn new(operation: &'static str, options: &Json, defaults: PollTiming) -> Result<Poller> {
+        Ok(Poller {
+            operation,
+            params: Json::Null,
+            timing: PollTiming {
+                deadline_ms: option_ms(options, "deadlineMs", defaults.deadline_ms)?,
+                first_ms: option_ms(options, "pollIntervalMs", defaults.first_ms)?,
+                max_ms: option_ms(options, "maxPollIntervalMs", defaults.max_ms)?,
+            },
+            started_ms: 0,
+            polls: 0,
+            waiting: false,
+        })
+    }
+
+    /// Starts the deadline clock (the flow's `start`).
+    pub fn start(&mut self, now_ms: i64) {
+        self.started_ms = now_ms;
+    }
+
+    /// The params of the next asks (a lookup may switch ids as the flow learns them).
+    pub fn ask_with(&mut self, params: Json) {
+        self.params = params;
+    }
+
+    pub fn params(&self) -> &Json {
+        &self.params
+    }
+
+    /// Asks now.
+    pub fn poll(&mut self) -> Step {
+        self.polls += 1;
+        self.waiting = false;
+        Step::Call {
+            operation: self.operation,
+            params: self.params.clone(),
+        }
+    }
+
+    /// Waits before the next ask, or `None` when that ask would land after the deadline.
+    pub fn wait(&mut self, now_ms: i64) -> Option<Step> {
+        let factor = 1.5f64.powi(self.polls.min(30) as i32);
+        let delay = ((self.timing.first_ms as f64 * factor) as u64).min(self.timing.max_ms);
+        let deadline = self
+            .started_ms
+            .saturating_add(self.timing.deadline_ms as i64);
+        if now_ms.saturating_add(delay as i64) > deadline {
+            return None;
+        }
+        self.waiting = true;
+        Some(Step::Sleep { ms: delay })
+    }
+
+    /// True after a `wait`: the flow's next `resume` is the wake-up, answered with `poll`.
+    pub fn is_waiting(&self) -> bool {
+        self.waiting
+    }
+
+    pub fn polls(&self) -> u32 {
+        self.polls
+    }
+}
+
 /// A flow option in milliseconds (`deadlineMs`, `pollIntervalMs`, ...): absent or null gives the
 /// default; anything but a whole number from 1 ms to a day is a validation error naming it.
-pub fn option_ms(options: &Json, key: &str, default: u64) -> Result<u64> {
+fn option_ms(options: &Json, key: &str, default: u64) -> Result<u64> {
     match options.get(key).filter(|v| !v.is_null()) {
         None => Ok(default),
         Some(v) => match v.as_i64() {
@@ -83,10 +182,4 @@ pub fn option_ms(options: &Json, key: &str, default: u64) -> Result<u64> {
             )),
         },
     }
-}
-
-/// The wait before poll number `polls + 1`: `first_ms` growing ×1.5 per poll, capped at `max_ms`.
-pub fn backoff_delay(first_ms: u64, max_ms: u64, polls: u32) -> u64 {
-    let factor = 1.5f64.powi(polls.min(30) as i32);
-    ((first_ms as f64 * factor) as u64).min(max_ms)
 }

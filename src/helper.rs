@@ -4,12 +4,12 @@
 //! its secret), a `Static` a static method or a module-level function. Arguments and results
 //! cross the boundary as JSON.
 
-use crate::client::Client;
+use crate::config::Config;
 use crate::error::{KassaError, Result};
 use crate::json::Json;
 
 pub type StaticFn = fn(&[Json]) -> Result<Json>;
-pub type MethodFn = fn(&Client, &[Json]) -> Result<Json>;
+pub type MethodFn = fn(&Config, &[Json]) -> Result<Json>;
 
 #[derive(Clone, Copy, Debug)]
 pub enum HelperFn {

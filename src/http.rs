@@ -1,7 +1,7 @@
 //! The sans-IO HTTP shapes: operations build an `HttpRequest` and parse an `HttpResponse`;
 //! whoever holds a socket (the fetch transport, a test, the user's own client) moves them.
 
-use crate::error::{KassaError, Result};
+use crate::error::{ErrorKind, KassaError, Result};
 use crate::json::{self, Json, Map};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,6 +125,54 @@ impl HttpResponse {
     }
 }
 
+/// Largest response body kassa parses, JSON or XML (generous: card lists are the largest
+/// answers). One limit for every provider, so a hostile or broken server cannot make the
+/// wasm instance allocate without bound.
+pub const MAX_RESPONSE_BYTES: usize = 4 << 20;
+
+/// Parses response text as JSON within `MAX_RESPONSE_BYTES`.
+pub fn parse_response_json(text: &str) -> std::result::Result<Json, json::ParseError> {
+    let limits = json::Limits {
+        max_bytes: MAX_RESPONSE_BYTES,
+        ..json::Limits::default()
+    };
+    json::parse_with_limits(text, limits)
+}
+
+impl HttpResponse {
+    /// The body as JSON, turning gateway error pages and garbage into the right error kinds:
+    /// a 5xx/429 page is a retryable transport error, a 2xx that is not JSON a decode error
+    /// (the request may well have been performed).
+    pub fn json_body(&self, provider_title: &str) -> Result<Json> {
+        parse_response_json(self.body.trim())
+            .map_err(|problem| self.non_json_error(provider_title, &problem.to_string()))
+    }
+
+    /// The error for a body that is not the JSON the provider documents.
+    pub fn non_json_error(&self, provider_title: &str, problem: &str) -> KassaError {
+        let status = self.status;
+        if status >= 500 || status == 429 {
+            KassaError::new(
+                ErrorKind::Transport,
+                format!("{provider_title} answered HTTP {status} with a non-JSON body (a gateway or load-balancer error page); the provider may be overloaded or down — retry later"),
+            )
+            .with_http_status(status)
+            .with_retryable(true)
+        } else if status >= 400 {
+            KassaError::new(
+                ErrorKind::Transport,
+                format!("{provider_title} answered HTTP {status} with a non-JSON body; check the baseUrl and the path"),
+            )
+            .with_http_status(status)
+        } else {
+            KassaError::decode(format!(
+                "{provider_title} answered HTTP {status} but the body is not valid JSON ({problem}); the request may have been performed — check its status before repeating it"
+            ))
+            .with_http_status(status)
+        }
+    }
+}
+
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -197,6 +245,67 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
             (decode_component(k), decode_component(v))
         })
         .collect()
+}
+
+/// An absolute `http(s)://` URL split where kassa needs it. `parse` is the one URL check
+/// of kassa: base URLs, callback and redirect URLs in params, and receipt links all use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpUrl<'a> {
+    /// `http` or `https`, as written.
+    pub scheme: &'a str,
+    /// The host as written (without port); compare it case-insensitively.
+    pub host: &'a str,
+    /// `:port` digits, when given.
+    pub port: Option<&'a str>,
+    /// Everything after the authority: path, query and fragment (may be empty).
+    pub rest: &'a str,
+}
+
+impl<'a> HttpUrl<'a> {
+    /// Reads `http(s)://host[:port][rest]` (scheme case-insensitive). Refuses whitespace and
+    /// control characters anywhere, an empty host and a non-numeric port: a URL with a
+    /// space in it is a copy-paste accident, never what a provider should be sent.
+    pub fn parse(text: &'a str) -> Option<HttpUrl<'a>> {
+        if text
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        {
+            return None;
+        }
+        let (scheme, after) = text.split_once("://")?;
+        if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
+            return None;
+        }
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let (authority, rest) = after.split_at(end);
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        };
+        let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if host.is_empty() || host.contains('@') || !port_ok {
+            return None;
+        }
+        Some(HttpUrl {
+            scheme,
+            host,
+            port,
+            rest,
+        })
+    }
+}
+
+/// Accepts `http(s)://host[:port][/prefix]` for a client's `baseUrl`; trailing slashes are
+/// dropped.
+pub fn validate_base_url(url: &str) -> Result<String> {
+    let trimmed = url.trim_end_matches('/');
+    match HttpUrl::parse(trimmed) {
+        Some(parsed) if !parsed.rest.contains(['?', '#']) => Ok(trimmed.to_string()),
+        _ => Err(KassaError::config(
+            "baseUrl",
+            "must be an absolute http(s) URL without query or fragment, e.g. https://api.example.kz",
+        )),
+    }
 }
 
 /// Joins a base URL and a path without doubling or dropping the slash between them.

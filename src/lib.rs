@@ -21,15 +21,18 @@
 pub mod assist;
 pub mod client;
 pub mod codes;
+pub mod config;
 pub mod diagnose;
 pub mod error;
 pub mod fiscalbox;
 pub mod flow;
 pub mod helper;
 pub mod http;
+pub mod journal;
 pub mod json;
 pub mod money;
 pub mod operation;
+pub mod provider;
 pub mod receipt;
 pub mod retry;
 pub mod schema;
@@ -41,10 +44,11 @@ pub mod typescript;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use client::{Client, ProviderDef};
+pub use client::Client;
 pub use error::{ErrorKind, KassaError};
 pub use http::{HttpRequest, HttpResponse, Method};
 pub use json::Json;
+pub use provider::ProviderDef;
 
 /// Every provider, in the order the JavaScript classes are listed.
 pub static PROVIDERS: [&ProviderDef; 5] = [
@@ -63,9 +67,40 @@ pub fn provider(id: &str) -> Option<&'static ProviderDef> {
 /// signature diagnosis), each declared next to its implementation.
 pub static MODULE_HELPERS: &[&[helper::Helper]] = &[
     &fiscalbox::soliq::HELPERS,
-    &receipt::HELPERS,
+    &RECEIPT_HELPERS,
     &diagnose::HELPERS,
 ];
+
+static RECEIPT_HELPERS: [helper::Helper; 1] = [helper::Helper {
+    name: "toFiscalReceipt",
+    run: helper::HelperFn::Static(to_fiscal_receipt),
+    ts: receipt::TS,
+}];
+
+/// `toFiscalReceipt(provider, result)`: the conversion the provider declares on its
+/// `ProviderDef`. The provider is named by its id or its class name, in any case.
+fn to_fiscal_receipt(args: &[Json]) -> error::Result<Json> {
+    let name = helper::str_arg(args, 0, "provider")?;
+    let wanted = name.trim().replace('-', "");
+    let issuers = || PROVIDERS.iter().filter(|p| p.receipt.is_some());
+    let convert = issuers()
+        .find(|p| p.id.eq_ignore_ascii_case(&wanted) || p.class_name.eq_ignore_ascii_case(&wanted))
+        .and_then(|p| p.receipt)
+        .ok_or_else(|| {
+            let known: Vec<String> = issuers().map(|p| format!("'{}'", p.id)).collect();
+            KassaError::validation(
+                "provider",
+                format!("must be one of {} (got {name:?})", known.join(", ")),
+            )
+        })?;
+    let result = match helper::arg(args, 1, "result")? {
+        // A response body handed over as text.
+        Json::String(text) => json::parse(text)
+            .map_err(|e| KassaError::validation("result", format!("is not valid JSON: {e}")))?,
+        other => other.clone(),
+    };
+    convert(&result)
+}
 
 pub fn module_helper(name: &str) -> Option<&'static helper::Helper> {
     MODULE_HELPERS

@@ -2,9 +2,10 @@
 //! generic — option merging, validation, path expansion, decoding, hooks, the JS method, the
 //! TypeScript types, how the transport may retry it — is driven from this declaration.
 
-use crate::client::Config;
-use crate::error::Result;
-use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::codes::Outcome;
+use crate::config::Config;
+use crate::error::{KassaError, Result};
+use crate::http::{encode_component, encode_pairs, join_url, HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
 use crate::schema::{Extra, Field, Ty};
 
@@ -50,6 +51,70 @@ pub struct Resolve {
     pub duplicate_codes: &'static [i64],
 }
 
+/// How the payment journal (`crate::journal`) finds out afterwards what a request did whose
+/// answer it never recorded: the one definition that the journal and the fault matrix share.
+#[derive(Clone, Copy, Debug)]
+pub struct Settle {
+    /// Params whose values name the request: the journal key. Empty when the request carries
+    /// no reference of its own (a pin-pad payment, a partial refund): the caller names it.
+    pub key: &'static [&'static str],
+    /// The state of a performed request whose answer reports no `outcome`: `Pending` where a
+    /// status call follows the payment to its end, else `Success`.
+    pub answered: Outcome,
+    pub probe: Probe,
+    /// Reads the probe's answer (with the baseline read before sending) into a verdict.
+    pub judge: JudgeFn,
+}
+
+/// The call that shows what became of a request.
+#[derive(Clone, Copy, Debug)]
+pub enum Probe {
+    /// The operation's `resolve` call (`Operation::resolve`), params copied from the request.
+    Resolve,
+    /// The same request again: the provider deduplicates it, or the customer's code is single
+    /// use, so a repeat either performs it (once) or answers that it was performed.
+    Repeat,
+    /// `operation` with params copied from the request (`copy`, `(to, from)` pairs), given by
+    /// the caller (`needs`: what the request does not carry, e.g. the refunded payment's
+    /// reference) and `fixed`. With `before`, it is also read before sending: the baseline the
+    /// answer after is compared with (a pin-pad's operation count, the device's last receipt).
+    Read {
+        operation: &'static str,
+        copy: &'static [(&'static str, &'static str)],
+        needs: &'static [&'static str],
+        fixed: &'static [(&'static str, &'static str)],
+        before: Option<MeasureFn>,
+    },
+}
+
+/// What the probe showed, for a judge.
+#[derive(Clone, Copy, Debug)]
+pub struct Evidence<'a> {
+    /// The request's validated params.
+    pub params: &'a Map,
+    /// What `Probe::Read::before` measured before sending.
+    pub baseline: Option<&'a Json>,
+    /// The probe's result, or its error.
+    pub answer: std::result::Result<&'a Json, &'a KassaError>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// The provider performed it; `result` is what the probe showed of it, when it shows it.
+    Performed {
+        outcome: Outcome,
+        result: Option<Json>,
+    },
+    /// The provider has no trace of it: it was never performed.
+    Absent,
+    /// Nothing certain: the record stays `unknown` (it is never guessed); says why.
+    Unsettled(String),
+}
+
+pub type JudgeFn = fn(&Evidence) -> Verdict;
+/// Reduces a probe's answer to the value compared before and after (None: unreadable).
+pub type MeasureFn = fn(std::result::Result<&Json, &KassaError>) -> Option<Json>;
+
 pub type EncodeFn = fn(&Config, &Operation, Map, &BuildCtx) -> Result<HttpRequest>;
 pub type EnvelopeFn = fn(&Config, &Operation, &HttpResponse) -> Result<Json>;
 pub type CheckFn = fn(&Map, &Config) -> Result<()>;
@@ -75,6 +140,8 @@ pub struct Operation {
     /// Params that identify the affected payment, reported with an unknown outcome.
     pub reference: &'static [&'static str],
     pub resolve: Option<Resolve>,
+    /// How the payment journal settles it; None: the journal does not take it.
+    pub settle: Option<Settle>,
     pub params: &'static [Field],
     pub extra: Extra,
     /// Params sent in the query string in addition to the path (GET sends all of them).
@@ -102,6 +169,7 @@ impl Operation {
             class: OpClass::Read,
             reference: &[],
             resolve: None,
+            settle: None,
             params: &[],
             extra: Extra::Reject,
             query: &[],
@@ -130,6 +198,13 @@ impl Operation {
     pub const fn resolve(self, resolve: Resolve) -> Operation {
         Operation {
             resolve: Some(resolve),
+            ..self
+        }
+    }
+
+    pub const fn settle(self, settle: Settle) -> Operation {
+        Operation {
+            settle: Some(settle),
             ..self
         }
     }
@@ -211,4 +286,81 @@ impl Operation {
             .filter_map(|k| params.get(k).map(|v| (k.to_string(), v.clone())))
             .collect()
     }
+}
+
+/// Renders a param value for a URL query or path.
+pub fn query_value(value: &Json) -> String {
+    match value {
+        Json::String(s) => s.clone(),
+        Json::Number(n) => n.literal().to_string(),
+        Json::Bool(b) => b.to_string(),
+        Json::Null => String::new(),
+        other => other.to_compact(),
+    }
+}
+
+/// The parts of a request: URL (path filled, query attached) and what remains for the body.
+#[derive(Debug)]
+pub struct UrlParts {
+    pub url: String,
+    /// Query params in table order, with their typed values (for GET signing).
+    pub query: Map,
+    pub body: Map,
+}
+
+/// Fills `{param}` path segments, moves query params to the URL (in table order) and leaves
+/// the rest for the body.
+pub fn split_url(config: &Config, op: &Operation, path: &str, mut params: Map) -> Result<UrlParts> {
+    let mut filled = String::new();
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            filled.push('/');
+        }
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                let value = params.remove(name).ok_or_else(|| {
+                    KassaError::validation(name, "is required (it is part of the URL path)")
+                })?;
+                encode_component(&query_value(&value), &mut filled);
+            }
+            None => filled.push_str(segment),
+        }
+    }
+    let mut query = Map::new();
+    let order = op
+        .params
+        .iter()
+        .map(|f| f.name)
+        .chain(op.query.iter().copied());
+    for name in order {
+        if query.contains_key(name) || !op.in_query(name) {
+            continue;
+        }
+        if let Some(value) = params.remove(name) {
+            query.insert(name, value);
+        }
+    }
+    if op.method == Method::Get {
+        // Pass-through extras of a GET travel in the query too.
+        for (k, v) in params.iter() {
+            query.insert(k.clone(), v.clone());
+        }
+        params = Map::new();
+    }
+    let mut url = join_url(&config.base_url, &filled);
+    if !query.is_empty() {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        let rendered: Vec<(String, String)> = query
+            .iter()
+            .map(|(k, v)| (k.clone(), query_value(v)))
+            .collect();
+        url.push_str(&encode_pairs(
+            rendered.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ));
+    }
+    Ok(UrlParts {
+        url,
+        query,
+        body: params,
+    })
 }

@@ -52,7 +52,7 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Policy {
         Policy {
-            max_retries: crate::client::DEFAULT_MAX_RETRIES,
+            max_retries: crate::config::DEFAULT_MAX_RETRIES,
             base_delay_ms: 250,
             max_delay_ms: 10_000,
         }

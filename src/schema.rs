@@ -68,6 +68,12 @@ pub struct Field {
     pub sdk_default: bool,
 }
 
+/// A URL the provider will call or send the customer to (callbacks, redirects).
+pub static HTTP_URL: Check = Check {
+    rule: "must be an absolute http(s) URL without spaces",
+    test: |v| v.as_str().and_then(crate::http::HttpUrl::parse).is_some(),
+};
+
 /// Text needed only to generate TypeScript and docs: compiled out of the `.wasm` (it ships
 /// in `kassa.d.ts` instead), which keeps the binary small.
 pub const fn native_only(text: &'static str) -> &'static str {

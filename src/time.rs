@@ -94,6 +94,14 @@ impl DateTime {
     }
 
     /// `yyyy-MM-dd HH:mm:ss`
+    /// ISO 8601 without a zone (`2023-01-04T12:18:01`): the wall clock of a document that
+    /// names no zone (Soliq links, FiscalBox receipts).
+    pub fn to_local_iso(&self) -> String {
+        let mut text = self.to_iso8601(0);
+        text.pop(); // the `Z`
+        text
+    }
+
     pub fn to_spaced(&self) -> String {
         format!(
             "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",

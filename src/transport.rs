@@ -32,7 +32,7 @@ pub enum CallStep {
 }
 
 /// Per-call overrides of the client's transport options.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CallOptions {
     pub timeout_ms: Option<u64>,
     pub max_retries: Option<u32>,
@@ -64,6 +64,21 @@ impl CallOptions {
             }
         }
         Ok(options)
+    }
+
+    /// The options as `call()` takes them in JavaScript (`from_json` reads them back).
+    pub fn to_json(&self) -> Json {
+        let mut out = Map::new();
+        if let Some(ms) = self.timeout_ms {
+            out.insert(
+                "timeoutMs",
+                Json::int(i64::try_from(ms).unwrap_or(i64::MAX)),
+            );
+        }
+        if let Some(n) = self.max_retries {
+            out.insert("maxRetries", Json::int(i64::from(n)));
+        }
+        Json::Object(out)
     }
 }
 

@@ -1,8 +1,9 @@
 //! Generates the package's TypeScript declarations from the provider tables, so params,
 //! results and options are described once (in Rust) and the `.d.ts` can never drift.
 
-use crate::client::{option_name, ProviderDef};
+use crate::config::option_name;
 use crate::error::ErrorKind;
+use crate::provider::ProviderDef;
 use crate::schema::{Field, Presence, Ty};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -205,6 +206,10 @@ export interface CodeEntry {
   kind?: ErrorKind;
   retryable: boolean;
   outcome?: 'success' | 'pending' | 'failed';
+  /** True for a spelling only an older revision of the provider's docs uses. */
+  legacy?: boolean;
+  /** For a legacy spelling: the current code it stands for. */
+  current?: string;
 }
 
 /** How an operation is declared: used by the playground's request builder. */

@@ -275,8 +275,10 @@ fn upper_fee_sends_and_signs_the_amount_without_trailing_zeros() {
     assert_eq!(bearer(&req), vector("upper_fee_doc_curl"));
 }
 
+/// Spec §4.9: the newest copy of the charge page (copy A) lists `transaction_id`* Integer and
+/// `amount`* Float; only the older copies B/C list `merchant_id`, `project_id`, `description`.
 #[test]
-fn charge_and_pay_outs_without_form_build_their_documented_paths() {
+fn charge_sends_the_newest_table_and_ids_only_when_passed() {
     let req = build(
         &client(),
         "charge",
@@ -287,38 +289,94 @@ fn charge_and_pay_outs_without_form_build_their_documented_paths() {
         .ends_with("/transaction/api/v1/system/two-stage/charge"));
     assert_eq!(
         req.body.as_deref(),
-        Some(r#"{"amount":5,"merchant_id":9999,"project_id":9999,"transaction_id":100474}"#)
+        Some(r#"{"amount":5,"transaction_id":100474}"#),
+        "the client's merchantId/projectId are not merged: copy A does not list them"
     );
-    // Without ids in the options, charge sends only what copy A of the page lists.
-    let req = build(&bare(), "charge", r#"{"transaction_id":1,"amount":5}"#);
+    // Following copies B/C is the caller's choice, field by field.
+    let req = build(
+        &client(),
+        "charge",
+        r#"{"transaction_id":100474,"amount":5,"merchant_id":"9999","project_id":9999,"description":"d"}"#,
+    );
     assert_eq!(
         req.body.as_deref(),
-        Some(r#"{"amount":5,"transaction_id":1}"#)
+        Some(
+            r#"{"amount":5,"description":"d","merchant_id":"9999","project_id":9999,"transaction_id":100474}"#
+        )
     );
+}
+
+/// Spec §4.2 and §4.3: the pay-out tables are truncated. Their visible rows are sent (the
+/// required ones required); what only the cut-off rows can hold is optional and sent only
+/// when passed — `project_id` is not filled from the client options, and payOutByPhone's
+/// `amount` is not required.
+#[test]
+fn pay_outs_without_form_send_the_visible_rows_and_what_is_passed() {
+    // payOutDirect: amount*, callback_url, description*, project_order_id, merchant_id*.
     let req = build(
         &client(),
         "payOutDirect",
-        r#"{"amount":100,"description":"d","project_reference_id":"o-1","card_token":"tok","undocumented_field":"x","empty_extra":""}"#,
+        r#"{"amount":100,"description":"d"}"#,
     );
     assert!(req.url.ends_with("/transaction/api/v1/system/pay-out"));
     assert_eq!(
-        s(&body_of(&req), &["undocumented_field"]),
+        req.body.as_deref(),
+        Some(r#"{"amount":100,"description":"d","merchant_id":9999}"#)
+    );
+    for missing in ["amount", "description"] {
+        let mut params = json::parse(r#"{"amount":100,"description":"d"}"#).unwrap();
+        params.as_object_mut().unwrap().remove(missing);
+        let e = client().build("payOutDirect", params, &CTX).unwrap_err();
+        assert_eq!(e.info().field.as_deref(), Some(missing));
+    }
+    let req = build(
+        &client(),
+        "payOutDirect",
+        r#"{"amount":100,"description":"d","project_id":9999,"project_reference_id":"o-1","card_token":"tok","undocumented_field":"x","empty_extra":""}"#,
+    );
+    let body = body_of(&req);
+    assert_eq!(s(&body, &["project_reference_id"]), "o-1");
+    assert_eq!(body.get("project_id").and_then(Json::as_i64), Some(9999));
+    assert_eq!(
+        s(&body, &["undocumented_field"]),
         "x",
         "incomplete tables pass extra fields through"
     );
-    assert!(
-        body_of(&req).get("empty_extra").is_none(),
-        "\"\" is never sent"
-    );
+    assert!(body.get("empty_extra").is_none(), "\"\" is never sent");
+    // payOutByPhone: phone_number*, callback_url, description*, merchant_id*, project_client_id.
     let req = build(
         &client(),
         "payOutByPhone",
-        r#"{"phone_number":"+77001234567","amount":100,"description":"d","project_reference_id":"o-2"}"#,
+        r#"{"phone_number":"+77001234567","description":"d"}"#,
     );
     assert_eq!(
         req.url,
         "https://prapi.tarlanpayments.kz/transaction/api/v1/primal/payout/phone"
     );
+    assert_eq!(
+        req.body.as_deref(),
+        Some(r#"{"description":"d","merchant_id":9999,"phone_number":"+77001234567"}"#)
+    );
+    let req = build(
+        &client(),
+        "payOutByPhone",
+        r#"{"phone_number":"+77001234567","amount":"100.50","description":"d","project_reference_id":"o-2"}"#,
+    );
+    assert_eq!(
+        req.body.as_deref(),
+        Some(
+            r#"{"amount":100.5,"description":"d","merchant_id":9999,"phone_number":"+77001234567","project_reference_id":"o-2"}"#
+        )
+    );
+    let e = client()
+        .build(
+            "payOutByPhone",
+            json::parse(r#"{"phone_number":"+77001234567","description":"d","amount":"1.005"}"#)
+                .unwrap(),
+            &CTX,
+        )
+        .unwrap_err();
+    assert_eq!(e.info().field.as_deref(), Some("amount"));
 }
 
 #[test]

@@ -30,7 +30,7 @@ fn helper(c: &Client, name: &str, args: &[Json]) -> Result<Json, KassaError> {
     let h = acquiring::PROVIDER.helper(name).unwrap();
     match h.run {
         HelperFn::Static(f) => f(args),
-        HelperFn::Method(f) => f(c, args),
+        HelperFn::Method(f) => f(&c.config, args),
     }
 }
 
@@ -140,12 +140,18 @@ fn forged_altered_or_unsigned_webhooks_are_signature_errors() {
     assert!(!e.message().contains("12345"));
 }
 
+/// Spec §5.1: the merchant must answer HTTP 200; no response body is documented — so none is sent.
 #[test]
-fn webhook_ack_is_a_200_for_new_response() {
+fn webhook_ack_is_a_200_with_an_empty_body() {
     let ack = helper(&client(), "webhookAck", &[]).unwrap();
     assert_eq!(ack.get("status").and_then(Json::as_i64), Some(200));
-    assert_eq!(s(&ack, &["headers", "Content-Type"]), "application/json");
-    assert_eq!(s(&ack, &["body"]), r#"{"status":true}"#);
+    assert_eq!(s(&ack, &["body"]), "");
+    assert_eq!(
+        ack.get("headers")
+            .and_then(Json::as_object)
+            .map(|h| h.len()),
+        Some(0)
+    );
 }
 
 #[test]

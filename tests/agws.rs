@@ -211,6 +211,28 @@ fn fiscal_receipt_get_signs_the_query_as_json_or_an_empty_object() {
     );
 }
 
+/// Seed 000 (the fiscal receipt GET page) lists two headers: `Content-Type: application/json`
+/// and `X-Signature`. Spec §2.9 lists the same for the info GETs.
+#[test]
+fn agws_gets_send_the_headers_of_seed_000() {
+    let seed_000_url = "https://agwsapi.tarlanpayments.kz/fiscalization/api/v1/payment/fiscalization/order?provider_order_id=pr10010&provider_code=code&provider_service_code=service_code";
+    let params = json::parse(r#"{"provider_order_id":"pr10010","provider_code":"code","provider_service_code":"service_code"}"#).unwrap();
+    let req = client().build("fiscalReceipt", params, &CTX).unwrap();
+    assert_eq!(req.url, seed_000_url);
+    assert_eq!(req.header("Content-Type"), Some("application/json"));
+    let signature = req.header("X-Signature").unwrap();
+    assert!(signature.len() == 64 && signature.bytes().all(|b| b.is_ascii_hexdigit()));
+    let info = client()
+        .build(
+            "serviceInfo",
+            json::parse(r#"{"service_group":"parking","service_code":"parking"}"#).unwrap(),
+            &CTX,
+        )
+        .unwrap();
+    assert_eq!(info.header("Content-Type"), Some("application/json"));
+    assert!(info.header("X-Signature").is_some());
+}
+
 #[test]
 fn info_gets_put_the_group_in_the_path_and_the_rest_in_the_query() {
     let req = client()
@@ -742,6 +764,65 @@ fn account_statuses_and_rejection_reasons_are_complete() {
     }
 }
 
+/// Spec §2.5 (confirmInvoice's newest table: `is_success`, `external_id`, `otp_status`) and §5.4
+/// (`fail_reason` "is passed when the status is Transaction was failed"; 402 "Incorrect
+/// confirmation code"): a rejected confirmation is reported like a failed cash-in — never a
+/// null or successful outcome — with the provider's message and the rejection reason.
+#[test]
+fn a_rejected_confirmation_is_failed_with_its_message_and_reason() {
+    let r = ok(
+        "confirmInvoice",
+        "confirm-invoice-rejected.constructed.json",
+    );
+    assert_eq!(s(&r, &["outcome"]), "failed");
+    assert_eq!(r.get("is_success"), Some(&Json::Bool(false)));
+    assert_eq!(s(&r, &["message"]), "Incorrect confirmation code");
+    assert_eq!(
+        r.get("fail_reason")
+            .and_then(|f| f.get("code"))
+            .and_then(Json::as_i64),
+        Some(402)
+    );
+    assert!(s(&r, &["fail_reason", "meaning"]).contains("Incorrect confirmation code"));
+    // Either flag alone rejects; strings as the table types them are read too.
+    for (answer, outcome) in [
+        (
+            r#"{"is_success":true,"external_id":"200001","otp_status":false}"#,
+            "failed",
+        ),
+        (r#"{"is_success":false,"external_id":"200001"}"#, "failed"),
+        (
+            r#"{"is_success":"false","external_id":"200001","otp_status":true}"#,
+            "failed",
+        ),
+        (
+            r#"{"is_success":false,"transaction_status_id":"1","external_id":"200001"}"#,
+            "failed",
+        ),
+        (
+            r#"{"is_success":true,"external_id":"200001","otp_status":true}"#,
+            "pending",
+        ),
+        (
+            r#"{"is_success":true,"transaction_status_id":"4","external_id":"200001"}"#,
+            "failed",
+        ),
+    ] {
+        let body =
+            format!(r#"{{"status":true,"status_code":0,"message":"Success","result":{answer}}}"#);
+        let r = parse("confirmInvoice", 200, &body).unwrap_or_else(|e| panic!("{answer}: {e}"));
+        assert_eq!(s(&r, &["outcome"]), outcome, "{answer}");
+    }
+    // A rejection next to a successful transaction status is not guessed at.
+    let contradictory = r#"{"status":true,"status_code":0,"message":"Success","result":{"is_success":false,"transaction_status_id":"2","external_id":"200001"}}"#;
+    let e = parse("confirmInvoice", 200, contradictory).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnknownOutcome);
+    assert_eq!(
+        e.info().reference.get("external_id").and_then(Json::as_str),
+        Some("200001")
+    );
+}
+
 #[test]
 fn the_operation_table_lists_every_documented_endpoint() {
     let names: Vec<&str> = agws::OPERATIONS.iter().map(|o| o.name).collect();
@@ -785,7 +866,7 @@ fn verify(body: &str, signature: &str, options: Option<&str>) -> Result<Json, Ka
     if let Some(o) = options {
         args.push(json::parse(o).unwrap());
     }
-    run(&client, &args)
+    run(&client.config, &args)
 }
 
 #[test]
@@ -845,13 +926,25 @@ fn tampered_or_unsigned_callbacks_are_signature_errors() {
     else {
         panic!()
     };
-    let e = run(&client, &[Json::str(body), Json::Null]).unwrap_err();
+    let e = run(&client.config, &[Json::str(body), Json::Null]).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Signature);
 }
 
+/// Spec §2.10: "only HTTP 200 is specified; no response body is documented" — so none is sent.
 #[test]
-fn the_callback_acknowledgement_is_http_200() {
-    let ack = agws::callback::callback_ack();
+fn the_callback_acknowledgement_is_http_200_with_an_empty_body() {
+    let client = client();
+    let helper = client.provider.helper("callbackAck").unwrap();
+    let kassa::helper::HelperFn::Static(run) = helper.run else {
+        panic!("callbackAck is static")
+    };
+    let ack = run(&[]).unwrap();
     assert_eq!(ack.get("status").and_then(Json::as_i64), Some(200));
-    assert_eq!(s(&ack, &["headers", "Content-Type"]), "application/json");
+    assert_eq!(ack.get("body"), Some(&Json::str("")));
+    assert_eq!(
+        ack.get("headers")
+            .and_then(Json::as_object)
+            .map(|h| h.len()),
+        Some(0)
+    );
 }

@@ -232,7 +232,7 @@ fn fiscalize_sends_validated_items_as_json_text() {
     let req = build(
         &client(),
         "fiscalize",
-        &fiscalize_params(r#","Amount":"10488.93","CustomerNote":"x""#),
+        &fiscalize_params(r#","CustomerNote":"x""#),
     )
     .unwrap();
     assert_eq!(
@@ -250,13 +250,11 @@ fn fiscalize_sends_validated_items_as_json_text() {
             "Payment_ID",
             "Type",
             "Email",
-            "Amount",
             "ChequeItems",
             "CustomerNote",
             "Format"
         ]
     );
-    assert_eq!(form_get(&pairs, "Amount"), Some("10488.93"));
     assert_eq!(
         form_get(&pairs, "ChequeItems"),
         Some(
@@ -367,7 +365,7 @@ fn missing_login_is_a_validation_error_naming_the_option() {
 #[test]
 fn fiscalize_rules() {
     let c = client();
-    let cases: [(&str, &str); 8] = [
+    let cases: [(&str, &str); 7] = [
         (
             r#"{"Type":"sell","Email":"a@b.kz","ChequeItems":[{"id":1,"name":"x","price":1,"quantity":1,"tax":"vat12"}]}"#,
             "Billnumber/Payment_ID",
@@ -393,10 +391,6 @@ fn fiscalize_rules() {
             "ChequeItems",
         ),
         (
-            r#"{"Payment_ID":"p","Type":"sell","Email":"a@b.kz","Amount":"2.00","ChequeItems":[{"id":1,"name":"x","price":1,"quantity":1,"tax":"vat12"}]}"#,
-            "Amount",
-        ),
-        (
             r#"{"Payment_ID":"p","Type":"sell","Email":"a@b.kz","Format":"1","ChequeItems":[{"id":1,"name":"x","price":1,"quantity":1,"tax":"vat12"}]}"#,
             "Format",
         ),
@@ -405,6 +399,28 @@ fn fiscalize_rules() {
         let e = build(&c, "fiscalize", params).unwrap_err();
         assert_eq!(validation_field(&e), field, "{params}: {e}");
     }
+}
+
+/// No source names an `Amount` parameter of `fiscalize` (spec/assist.md §2.1 captured only the
+/// first rows), so kassa neither declares nor checks one: like any uncaptured parameter it
+/// passes through exactly as given.
+#[test]
+fn fiscalize_declares_no_amount() {
+    let fiscalize = assist::OPERATIONS
+        .iter()
+        .find(|op| op.name == "fiscalize")
+        .unwrap();
+    assert!(fiscalize
+        .params
+        .iter()
+        .all(|f| !f.name.eq_ignore_ascii_case("amount")));
+    let req = build(
+        &client(),
+        "fiscalize",
+        r#"{"Payment_ID":"p","Type":"sell","Email":"a@b.kz","Amount":"2.00","ChequeItems":[{"id":1,"name":"x","price":1,"quantity":1,"tax":"vat12"}]}"#,
+    )
+    .unwrap();
+    assert_eq!(form_get(&form(&req), "Amount"), Some("2.00"));
 }
 
 fn item_error(items: &str, rules: cheque::Rules) -> KassaError {
@@ -671,7 +687,7 @@ fn create_error_is_a_failed_receipt_with_the_errortext_explained() {
     let error = r.get("receipt_error").unwrap();
     assert_eq!(error.get("code").and_then(Json::as_i64), Some(19521));
     assert_eq!(s(error, "message"), "Не получен статус фискального чека.");
-    assert_eq!(s(error, "advice"), "retry_later");
+    assert_eq!(s(error, "advice"), "look_up_later");
     assert_eq!(error.get("retryable"), Some(&Json::Bool(true)));
 }
 
@@ -700,9 +716,10 @@ fn soap_answers_with_any_prefix_and_item_elements() {
     let items = r.get("items").and_then(Json::as_array).unwrap();
     assert_eq!(s(&items[0], "amount"), "8530.40");
     assert!(s(&r, "chequeItems").contains("8530.40"));
+    // The text without its ID (and with one space where seed 002 has two) is 19508's.
     let error = r.get("receipt_error").unwrap();
-    assert_eq!(s(error, "advice"), "fix_items");
-    assert_eq!(error.get("code"), Some(&Json::Null));
+    assert_eq!(s(error, "advice"), "correct_and_fiscalize_again");
+    assert_eq!(error.get("code").and_then(Json::as_i64), Some(19508));
 }
 
 #[test]
@@ -840,46 +857,54 @@ fn unreadable_answers() {
 // ---------------------------------------------------------------------------------------
 // Table-driven: every status value, every errortext code
 
+fn receipt_bodies(status: &str, errortext: &str) -> [String; 2] {
+    let errortext_json = Json::str(errortext).to_compact();
+    let mut errortext_xml = String::new();
+    xml::escape("errortext", errortext, &mut errortext_xml).unwrap();
+    [
+        format!(
+            r#"{{"fiscalreceipt":{{"fiscalreceipt_ID":"1","status":"{status}","errortext":{errortext_json}}}}}"#
+        ),
+        format!(
+            r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ws:result xmlns:ws="http://www.paysecure.ru/ws/"><fiscalreceipt><fiscalreceipt_ID>1</fiscalreceipt_ID><status>{status}</status><errortext>{errortext_xml}</errortext></fiscalreceipt></ws:result></soap:Body></soap:Envelope>"#
+        ),
+    ]
+}
+
+/// Seed 002: `New`, `Success`, `CreateError` are the current set. spec/assist.md §1.3: an
+/// older revision used NEW, IN_PROGRESS, REQUESTED, ERRORRE, SUCCESS, CREAREERROR, ERROR —
+/// mapped, and marked legacy. Nothing else (no `NotNeeded`: no source has it).
 #[test]
 fn every_status_value_in_json_and_soap() {
-    // (as sent, canonical, outcome, final)
+    // (as sent, reported, outcome, final, legacy)
     let cases = [
-        ("New", "New", "pending", false),
-        ("NEW", "New", "pending", false),
-        ("Success", "Success", "success", true),
-        ("SUCCESS", "Success", "success", true),
-        ("success", "Success", "success", true),
-        ("CreateError", "CreateError", "failed", true),
-        ("createerror", "CreateError", "failed", true),
-        ("CREAREERROR", "CreateError", "failed", true),
-        ("Error", "Error", "pending", false),
-        ("ERROR", "Error", "pending", false),
-        ("ErrorRe", "ErrorRe", "pending", false),
-        ("ERRORRE", "ErrorRe", "pending", false),
-        ("NotNeeded", "NotNeeded", "failed", true),
-        ("IN_PROGRESS", "IN_PROGRESS", "pending", false),
-        ("in progress", "IN_PROGRESS", "pending", false),
-        ("REQUESTED", "REQUESTED", "pending", false),
-        ("Archived", "Archived", "pending", false),
+        ("New", "New", "pending", false, false),
+        ("Success", "Success", "success", true, false),
+        ("CreateError", "CreateError", "failed", true, false),
+        ("success", "Success", "success", true, false),
+        ("createerror", "CreateError", "failed", true, false),
+        ("NEW", "New", "pending", false, true),
+        ("SUCCESS", "Success", "success", true, true),
+        ("CREAREERROR", "CreateError", "failed", true, true),
+        ("IN_PROGRESS", "IN_PROGRESS", "pending", false, true),
+        ("in progress", "IN_PROGRESS", "pending", false, true),
+        ("REQUESTED", "REQUESTED", "pending", false, true),
+        ("ERRORRE", "ERRORRE", "pending", false, true),
+        ("ErrorRe", "ERRORRE", "pending", false, true),
+        ("ERROR", "ERROR", "pending", false, true),
+        ("Archived", "Archived", "pending", false, false),
+        ("NotNeeded", "NotNeeded", "pending", false, false),
     ];
-    for (sent, canonical, outcome, is_final) in cases {
-        let bodies = [
-            format!(r#"{{"fiscalreceipt":{{"fiscalreceipt_ID":"1","status":"{sent}"}}}}"#),
-            format!(
-                r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><ws:result xmlns:ws="http://www.paysecure.ru/ws/"><fiscalreceipt><fiscalreceipt_ID>1</fiscalreceipt_ID><status>{sent}</status></fiscalreceipt></ws:result></soap:Body></soap:Envelope>"#
-            ),
-        ];
-        for body in bodies {
+    for (sent, reported, outcome, is_final, legacy) in cases {
+        for body in receipt_bodies(sent, "") {
             let r = ok("fiscalReceipt", &body);
-            assert_eq!(s(&r, "status"), canonical, "{sent}");
+            assert_eq!(s(&r, "status"), reported, "{sent}");
             assert_eq!(s(&r, "outcome"), outcome, "{sent}");
             assert_eq!(r.get("is_final"), Some(&Json::Bool(is_final)), "{sent}");
-            assert_eq!(
-                r.get("status_known"),
-                Some(&Json::Bool(canonical != "Archived")),
-                "{sent}"
-            );
-            let raw = if sent == canonical {
+            assert_eq!(r.get("status_legacy"), Some(&Json::Bool(legacy)), "{sent}");
+            let known = !matches!(sent, "Archived" | "NotNeeded");
+            assert_eq!(r.get("status_known"), Some(&Json::Bool(known)), "{sent}");
+            let raw = if sent == reported {
                 Json::Null
             } else {
                 Json::str(sent)
@@ -887,74 +912,162 @@ fn every_status_value_in_json_and_soap() {
             assert_eq!(r.get("status_raw"), Some(&raw), "{sent}");
         }
     }
+    // The table: the three current statuses, then the seven legacy spellings, marked.
+    let entries = codes::RECEIPT_STATUSES.entries;
+    let current: Vec<&str> = entries
+        .iter()
+        .filter(|c| !c.legacy)
+        .map(|c| c.code)
+        .collect();
+    assert_eq!(current, ["New", "Success", "CreateError"]);
+    let legacy: Vec<(&str, Option<&str>)> = entries
+        .iter()
+        .filter(|c| c.legacy)
+        .map(|c| (c.code, c.current))
+        .collect();
     assert_eq!(
-        codes::RECEIPT_STATUSES.entries.len(),
-        9,
-        "every table entry is covered above"
+        legacy,
+        [
+            ("NEW", Some("New")),
+            ("IN_PROGRESS", None),
+            ("REQUESTED", None),
+            ("ERRORRE", None),
+            ("SUCCESS", Some("Success")),
+            ("CREAREERROR", Some("CreateError")),
+            ("ERROR", None),
+        ]
     );
+    let exported = codes::RECEIPT_STATUSES.to_json();
+    let creareerror = exported.as_array().unwrap()[8].clone();
+    assert_eq!(s(&creareerror, "code"), "CREAREERROR");
+    assert_eq!(creareerror.get("legacy"), Some(&Json::Bool(true)));
+    assert_eq!(s(&creareerror, "current"), "CreateError");
+    // The result type's status enum is exactly what the table reports.
+    let mut reported: Vec<&str> = entries.iter().map(codes::canonical_status).collect();
+    reported.dedup();
+    let mut declared = assist::STATUS_VALUES.to_vec();
+    reported.sort_unstable();
+    reported.dedup();
+    declared.sort_unstable();
+    assert_eq!(reported, declared);
 }
 
+/// No source makes a claim such as "Assist retries by itself": none is in the tables.
 #[test]
-fn every_errortext_code() {
-    // (code, advice, documented text)
-    let cases = [
-        (19521, "retry_later", "Не получен статус фискального чека."),
-        (19511, "contact_support", ""),
-        (19508, "contact_support", ""),
-        (19506, "contact_support", ""),
-        (19504, "contact_support", ""),
-        (8006, "contact_support", ""),
-        (1850, "contact_support", ""),
-        (868, "contact_support", ""),
-        (862, "contact_support", ""),
-        (615, "contact_support", ""),
-        (456, "contact_support", ""),
-        (155, "contact_support", ""),
-        (151, "contact_support", ""),
-    ];
-    assert_eq!(codes::RECEIPT_ERRORS.entries.len(), cases.len());
-    for (code, advice, message) in cases {
-        for text in [
-            format!("{code}"),
-            format!("{code} Текст ошибки"),
-            format!("[{code}] x"),
-        ] {
-            let body = format!(
-                r#"{{"fiscalreceipt":{{"status":"CreateError","errortext":{}}}}}"#,
-                Json::str(text.clone()).to_compact()
-            );
-            let r = ok("fiscalReceipt", &body);
-            let e = r.get("receipt_error").unwrap();
-            assert_eq!(e.get("code").and_then(Json::as_i64), Some(code), "{text}");
-            assert_eq!(s(e, "advice"), advice, "{text}");
-            assert_eq!(s(e, "message"), message, "{text}");
-            assert_eq!(s(e, "text"), text);
-            assert!(!s(e, "action").is_empty());
+fn no_claims_without_a_source() {
+    for table in assist::TABLES {
+        for entry in table.entries {
+            for text in [entry.meaning, entry.action] {
+                assert!(!text.contains("by itself"), "{}: {text}", entry.code);
+                assert!(
+                    !text.contains("resends on its side"),
+                    "{}: {text}",
+                    entry.code
+                );
+            }
         }
     }
-    // The messages printed without ids, matched by text.
-    let texts = [
-        ("Ошибка в сумме позиции или сумме чека.", "fix_items"),
-        ("Ошибка при работе с чеком.", "contact_support"),
-        ("Неверный терминал.", "contact_support"),
-        (
-            "Ошибка формата ввода данных или незаполненное поле",
-            "fix_request",
-        ),
-        ("Ошибка связи с процессинговым центром.", "retry_later"),
-        ("Не получен статус фискального чека.", "retry_later"),
-        ("Что-то новое", "contact_support"),
-    ];
-    for (text, advice) in texts {
-        let explained = assist::explain_errortext_json(text);
-        assert_eq!(s(&explained, "advice"), advice, "{text}");
+}
+
+/// The 13 errortexts of seed 002 (tests/fixtures/assist/errortexts.seed-002.json, copied from
+/// the seed), each given as its text, its ID and both, yield the ID and the documented text;
+/// the advice classes are those of issue 11's reading of the seed.
+#[test]
+fn every_errortext_of_seed_002_as_text_id_and_both() {
+    let seed = json::parse(&fixture("errortexts.seed-002.json")).unwrap();
+    let rows = seed.get("errortexts").and_then(Json::as_array).unwrap();
+    assert_eq!(rows.len(), 13);
+    assert_eq!(codes::RECEIPT_ERRORS.entries.len(), 13);
+    let advice_of = |id: i64| match id {
+        8006 | 868 | 19521 => "look_up_later",
+        456 | 155 => "contact_assist",
+        _ => "correct_and_fiscalize_again",
+    };
+    for row in rows {
+        let id = row.get("id").and_then(Json::as_i64).unwrap();
+        let text = s(row, "errortext");
+        let loud = text.to_uppercase();
+        let squashed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let forms = [
+            text.to_string(),
+            format!("  {}  ", text.trim_end_matches('.')),
+            loud.clone(),
+            format!("{}.", squashed.trim_end_matches('.').replace(' ', "  ")),
+            format!("{id}"),
+            format!(" {id} "),
+            format!("{id} {text}"),
+            format!("{id}: {squashed}"),
+            format!("[{id}] {loud}"),
+            format!("{text} ({id})"),
+            format!("{} {id}", squashed.trim_end_matches('.')),
+        ];
+        for form in forms {
+            let explained = assist::explain_errortext_json(&form);
+            assert_eq!(
+                explained.get("code").and_then(Json::as_i64),
+                Some(id),
+                "{form:?}"
+            );
+            assert_eq!(s(&explained, "message"), text, "{form:?}");
+            assert_eq!(s(&explained, "text"), form, "{form:?}");
+            assert_eq!(s(&explained, "advice"), advice_of(id), "{form:?}");
+            assert_eq!(
+                explained.get("documented"),
+                Some(&Json::Bool(true)),
+                "{form:?}"
+            );
+            assert_eq!(
+                explained.get("retryable"),
+                Some(&Json::Bool(advice_of(id) == "look_up_later")),
+                "{form:?}"
+            );
+            assert!(!s(&explained, "action").is_empty());
+        }
+        // The same through a receipt, in JSON and in SOAP.
+        for form in [text.to_string(), format!("{id}")] {
+            for body in receipt_bodies("CreateError", &form) {
+                let r = ok("fiscalReceipt", &body);
+                let e = r.get("receipt_error").unwrap();
+                assert_eq!(e.get("code").and_then(Json::as_i64), Some(id), "{form}");
+                assert_eq!(s(e, "message"), text, "{form}");
+                assert_eq!(s(e, "advice"), advice_of(id), "{form}");
+            }
+        }
     }
-    assert_eq!(
-        assist::explain_errortext_json("Не получен статус фискального чека.")
-            .get("code")
-            .and_then(Json::as_i64),
-        Some(19521)
-    );
+}
+
+/// An errortext that is not among seed 002's examples keeps its raw text, says so, and gets
+/// no invented advice.
+#[test]
+fn an_undocumented_errortext_is_kept_and_said_to_be_undocumented() {
+    for (text, code) in [
+        ("Что-то новое", None),
+        ("12345", Some(12345)),
+        ("Ошибка в описании позиций", None),
+        ("Ошибка в описании позиций чека: позиция «Чай»", None),
+        ("777 Сбой в системе", Some(868)),
+    ] {
+        let explained = assist::explain_errortext_json(text);
+        assert_eq!(s(&explained, "text"), text);
+        assert_eq!(explained.get("code").and_then(Json::as_i64), code, "{text}");
+        if code == Some(868) {
+            // An unknown ID with a documented text: the text decides.
+            assert_eq!(s(&explained, "advice"), "look_up_later");
+            continue;
+        }
+        assert_eq!(
+            explained.get("documented"),
+            Some(&Json::Bool(false)),
+            "{text}"
+        );
+        assert_eq!(explained.get("advice"), Some(&Json::Null), "{text}");
+        assert_eq!(s(&explained, "message"), "");
+        assert!(s(&explained, "meaning").contains("Not among the errortext examples"));
+        assert_eq!(explained.get("retryable"), Some(&Json::Bool(false)));
+    }
+    // A documented ID decides over a different documented text.
+    let explained = assist::explain_errortext_json("19511 Сбой в системе.");
+    assert_eq!(explained.get("code").and_then(Json::as_i64), Some(19511));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -993,7 +1106,7 @@ fn helpers() {
     let servers = run("servers", &[]).unwrap();
     assert_eq!(s(&servers, "ru"), "https://payments.paysecure.ru");
     let explained = run("explainErrortext", &[Json::str("19521")]).unwrap();
-    assert_eq!(s(&explained, "advice"), "retry_later");
+    assert_eq!(s(&explained, "advice"), "look_up_later");
 }
 
 #[test]

@@ -23,8 +23,10 @@ fn client_with(options: &str) -> Client {
     Client::new(&fiscalbox::PROVIDER, json::parse(options).unwrap()).unwrap()
 }
 
+/// The wallet amount unit has no default (see `the_wallet_unit_has_no_default`): the tests
+/// of everything else use the S2 reading, tiyin.
 fn client() -> Client {
-    client_with("{}")
+    client_with(r#"{"walletAmountUnit":"tiyin"}"#)
 }
 
 /// No clock: `time` must be given and is not compared with now.
@@ -311,7 +313,7 @@ fn get_endpoints_have_the_documented_urls() {
 
 #[test]
 fn base_url_takes_a_device_address_and_trailing_slashes_are_handled() {
-    let lan = client_with(r#"{"baseUrl":"http://192.168.1.50:8080/"}"#);
+    let lan = client_with(r#"{"baseUrl":"http://192.168.1.50:8080/","walletAmountUnit":"tiyin"}"#);
     let params = fixture_json("order-create-request.json");
     let req = lan.build("orderCreate", params.clone(), &NO_CLOCK).unwrap();
     assert_eq!(req.url, "http://192.168.1.50:8080/order/create/");
@@ -449,6 +451,72 @@ fn a_time_more_than_five_minutes_off_is_rejected_with_the_rule() {
 
 // ---------------------------------------------------------------------------------------
 // Units and conflicts
+
+/// Spec §0.4 / §12.3: the unit of click/payme/uzum/anor `amount` is tiyin in S2 and sums in
+/// S1. kassa does not guess: without `walletAmountUnit` every wallet payment and the QR-wallet
+/// sale refuse before anything is built or sent, naming the option, the conflict and who to ask.
+#[test]
+fn the_wallet_unit_has_no_default() {
+    let unset = client_with("{}");
+    let check = |e: KassaError| {
+        assert_eq!(e.kind(), ErrorKind::Config);
+        assert_eq!(e.info().field.as_deref(), Some("walletAmountUnit"));
+        let message = e.message().to_lowercase();
+        for needle in [
+            "walletamountunit",
+            "tiyin",
+            "sums",
+            "conflict",
+            "ask fiscalbox which unit the device expects",
+            "nothing was sent",
+        ] {
+            assert!(message.contains(needle), "{needle}: {message}");
+        }
+    };
+    for (op, fixture) in [
+        ("click", "click-request.s2.json"),
+        ("payme", "payme-request.json"),
+        ("uzum", "uzum-request.json"),
+        ("anor", "anor-request.json"),
+    ] {
+        check(
+            unset
+                .build(op, fixture_json(fixture), &NO_CLOCK)
+                .unwrap_err(),
+        );
+    }
+    let flow = unset.provider.flow("qrWalletSale").unwrap();
+    let started = (flow.create)(
+        &unset,
+        json::parse(
+            r#"{"provider":"payme","amount":50000,"qr_code":"880101698207133392","order":{}}"#,
+        )
+        .unwrap(),
+        Json::Null,
+    );
+    check(started.err().unwrap());
+    // Operations without a wallet amount do not need it.
+    assert!(unset
+        .build(
+            "orderCreate",
+            fixture_json("order-create-request.json"),
+            &NO_CLOCK
+        )
+        .is_ok());
+    assert!(unset
+        .build(
+            "anorConfirm",
+            fixture_json("anor-confirm-request.s2.json"),
+            &NO_CLOCK
+        )
+        .is_ok());
+    let e = Client::new(
+        &fiscalbox::PROVIDER,
+        json::parse(r#"{"walletAmountUnit":"tiyins"}"#).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Config);
+}
 
 #[test]
 fn wallet_amounts_are_tiyin_or_whole_sums_by_option() {
@@ -1231,6 +1299,48 @@ fn is_success_is_authoritative() {
     let e = parse("orderCreate", r#"{"data":{"terminal_id":"UZ1","receipt_count":1,"date_time":"20200518221403","fiscal_sign":"1"},"error":null,"is_success":true}"#).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert_eq!(e.info().field.as_deref(), Some("result.qr_url"));
+}
+
+/// Seed 004 (`/payment/anor_confirm`) types `error` two ways: its schema says `string | null`,
+/// its table an object {code, message, data}. Both reach the KassaError: the string as the
+/// message with no code, the object with its code. The string fixture is ours (seed 004 prints
+/// no error example): the envelope of seed 004 with `error` as a string.
+#[test]
+fn a_string_error_reaches_the_message_and_an_object_error_keeps_its_code() {
+    let e = err("anorConfirm", "anor-confirm-error-string.constructed.json");
+    assert_eq!(e.kind(), ErrorKind::Provider);
+    assert_eq!(e.code(), None);
+    assert!(
+        e.message().contains("Anor payment not found"),
+        "{}",
+        e.message()
+    );
+    assert_eq!(
+        e.info()
+            .details
+            .get("providerMessage")
+            .and_then(Json::as_str),
+        Some("Anor payment not found")
+    );
+    let e = err("anorConfirm", "anor-confirm-error-7.json");
+    assert_eq!(code(&e), 7);
+    // A string holding DRF field errors is read like the object's message.
+    let body = r#"{"data":null,"error":"{\"transaction_id\":[\"This field may not be blank.\"]}","is_success":false}"#;
+    let e = parse("anorConfirm", body).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert_eq!(e.info().field.as_deref(), Some("transaction_id"));
+    assert_eq!(e.code(), None);
+    // An empty string is no error text: the failure without an error object.
+    let e = parse(
+        "anorConfirm",
+        r#"{"data":null,"error":"","is_success":false}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.message().contains("without an error object"),
+        "{}",
+        e.message()
+    );
 }
 
 #[test]

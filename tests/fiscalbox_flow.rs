@@ -11,7 +11,8 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 
 fn client() -> Client {
-    Client::new(&fiscalbox::PROVIDER, json::parse("{}").unwrap()).unwrap()
+    let options = json::parse(r#"{"walletAmountUnit":"tiyin"}"#).unwrap();
+    Client::new(&fiscalbox::PROVIDER, options).unwrap()
 }
 
 fn fixture(name: &str) -> String {

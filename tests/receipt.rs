@@ -4,8 +4,8 @@
 //! AssistFiscal client; the spec captured no JSON answer, so these are the constructed
 //! fixtures of tests/fixtures/assist around the verbatim cheque items of spec §3).
 
+use kassa::fiscalbox::receipt::to_receipt_with_order;
 use kassa::json::{self, Json};
-use kassa::receipt::{self, ReceiptProvider};
 use kassa::tarlan::agws;
 use kassa::{Client, ErrorKind, HttpResponse, KassaError};
 
@@ -131,8 +131,7 @@ fn fiscalbox_order_create_result() {
 fn fiscalbox_order_create_with_the_order_sent_has_lines_and_total_in_sums() {
     let result = fiscalbox_result("orderCreate", "order-create-success.json");
     let order = json::parse(&read("fiscalbox/order-create-request.json")).unwrap();
-    let r =
-        receipt::to_fiscal_receipt_with(ReceiptProvider::FiscalBox, &result, Some(&order)).unwrap();
+    let r = to_receipt_with_order(&result, Some(&order)).unwrap();
     // products: amount 1000 (1 piece), product_price 50000 tiyin, price 50000, discount 0.
     assert_eq!(s(&r, "total"), Some("500.00"));
     assert_eq!(r.get("is_refund"), Some(&Json::Bool(false)));
@@ -158,8 +157,7 @@ fn fiscalbox_order_create_with_the_order_sent_has_lines_and_total_in_sums() {
 fn fiscalbox_refund_total_is_after_the_discount() {
     let result = fiscalbox_result("orderRefuse", "order-refuse-success.json");
     let order = json::parse(&read("fiscalbox/order-refuse-request.json")).unwrap();
-    let r =
-        receipt::to_fiscal_receipt_with(ReceiptProvider::FiscalBox, &result, Some(&order)).unwrap();
+    let r = to_receipt_with_order(&result, Some(&order)).unwrap();
     assert_eq!(r.get("is_refund"), Some(&Json::Bool(true)));
     // price 230000 − discount 115000 tiyin = received_cash 100000 + received_card 15000.
     assert_eq!(s(&r, "total"), Some("1150.00"));

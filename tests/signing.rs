@@ -107,6 +107,25 @@ fn go_cases(group: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The fixture's signatures come from the Go oracle (scripts/regen-go-canonical.sh); the first
+/// two are the signatures printed in the AGWS docs.
+#[test]
+fn signatures_equal_the_go_oracle() {
+    let text = std::fs::read_to_string("tests/fixtures/go-canonical.json").unwrap();
+    let fx = json::parse(&text).unwrap();
+    let cases = fx.get("signatures").and_then(Json::as_array).unwrap();
+    assert!(cases.len() >= 4);
+    for case in cases {
+        let case = case.as_array().unwrap();
+        let (body, secret, go) = (
+            case[0].as_str().unwrap(),
+            case[1].as_str().unwrap(),
+            case[2].as_str().unwrap(),
+        );
+        assert_eq!(tarlan_sign(body, secret).unwrap(), go, "{body}");
+    }
+}
+
 #[test]
 fn numbers_follow_go_float64_formatting() {
     let cases = go_cases("numbers");

@@ -118,3 +118,42 @@ fn the_catalog_lists_every_provider_with_operations_and_tables() {
         assert!(operations.unwrap_or(0) > 0, "{provider} has operations");
     }
 }
+
+#[wasm_bindgen_test]
+fn the_journal_step_crosses_as_json_and_refuses_bad_input_as_kassa_errors() {
+    let client = wasm::WasmClient::new(
+        "agws",
+        r#"{"secret":"12345","agent":"tarlan","project":"mobile","timeoutMs":1000,"maxRetries":0}"#,
+        JsValue::UNDEFINED,
+    )
+    .unwrap();
+    let event = r#"{"type":"pay","now":1700000000000,"leaseMs":5000,"operation":"cashIn","params":{"username":"989898","amount":"10.00","service_code":"201106","external_id":"200001"}}"#;
+    let step = json::parse(&client.journal_step("null", event).unwrap()).unwrap();
+    assert_eq!(
+        step.pointer(&["action", "type"]).and_then(Json::as_str),
+        Some("insert")
+    );
+    assert_eq!(
+        step.pointer(&["record", "key"]).and_then(Json::as_str),
+        Some("agws:cashIn:200001")
+    );
+    assert_eq!(
+        step.pointer(&["record", "leaseUntil"])
+            .and_then(Json::as_i64),
+        Some(1_700_000_005_000)
+    );
+    let e = error_json(
+        client
+            .journal_step("null", r#"{"type":"check","now":1,"leaseMs":10}"#)
+            .unwrap_err(),
+    );
+    assert_eq!(e.get("kind").and_then(Json::as_str), Some("config"));
+    let e = error_json(
+        client
+            .journal_step(r#"{"key":"k","state":"paid"}"#, r#"{"type":"reconcile"}"#)
+            .unwrap_err(),
+    );
+    assert_eq!(e.get("kind").and_then(Json::as_str), Some("decode"));
+    let e = error_json(client.journal_step("null", "{not json").unwrap_err());
+    assert_eq!(e.get("kind").and_then(Json::as_str), Some("validation"));
+}

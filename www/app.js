@@ -45,7 +45,7 @@ const PROVIDERS = [
   { id: 'agws', cls: 'TarlanAgws', title: 'Tarlan AGWS', options: { secret: '12345', agent: 'tarlan', project: 'mobile' } },
   { id: 'acquiring', cls: 'TarlanAcquiring', title: 'Tarlan acquiring', options: { secret: '12345', merchantId: 1, projectId: 1 } },
   { id: 'assist', cls: 'AssistFiscal', title: 'Assist fiscal receipts', options: { server: 'ruTest', merchantId: '123456', login: 'demo', password: 'demo-pass' } },
-  { id: 'fiscalbox', cls: 'FiscalBox', title: 'FiscalBox', options: {} },
+  { id: 'fiscalbox', cls: 'FiscalBox', title: 'FiscalBox', options: { walletAmountUnit: 'tiyin' } },
   { id: 'fiscalboxBilling', cls: 'FiscalBoxBilling', title: 'FiscalBox billing', options: {} },
 ].filter((p) => typeof kassa[p.cls] === 'function');
 

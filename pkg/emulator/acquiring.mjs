@@ -53,13 +53,15 @@ const FIELDS = {
     amount: 'number', card_token: 'string', description: 'string', merchant_id: 'int', project_id: 'int',
     project_client_id: 'string', project_reference_id: 'string', callback_url: 'string?', additional_data: 'object?',
   },
+  // The pay-out tables are truncated (spec §4.2, §4.3): the visible rows as documented; of the
+  // presumed rest, the emulated gateway needs a destination card and an amount, the ids are optional.
   payOutDirect: {
-    amount: 'number', description: 'string', merchant_id: 'int', project_id: 'int', project_reference_id: 'string',
+    amount: 'number', description: 'string', merchant_id: 'int', project_id: 'int?', project_reference_id: 'string?',
     card_token: 'string', callback_url: 'string?', project_client_id: 'string?', project_order_id: 'string?', additional_data: 'object?',
   },
   payOutByPhone: {
-    phone_number: 'string', amount: 'number', description: 'string', merchant_id: 'int', project_id: 'int',
-    project_reference_id: 'string', callback_url: 'string?', project_client_id: 'string?', additional_data: 'object?',
+    phone_number: 'string', amount: 'number', description: 'string', merchant_id: 'int', project_id: 'int?',
+    project_reference_id: 'string?', callback_url: 'string?', project_client_id: 'string?', additional_data: 'object?',
   },
   charge: { transaction_id: 'any', amount: 'any', merchant_id: 'any?', project_id: 'any?', description: 'string?' },
   status: { merchant_id: 'int', project_id: 'int', project_reference_id: 'string', type: 'string' },

@@ -56,6 +56,8 @@ const STATUS_MESSAGES = {
   7: 'Transaction is in progress',
 };
 const FINAL_STATUSES = new Set(['2', '3', '4']);
+/** Test data: the confirmation code confirmInvoice rejects (402 "Incorrect confirmation code"). */
+const WRONG_CONFIRM_CODE = '000000';
 const INITIAL_BALANCE_MINOR = 1_000_000 * 100;
 const UPPER_COMMISSION = { numerator: 15, denominator: 1000 }; // 1.5 %
 
@@ -194,10 +196,10 @@ export function createAgws(ctx) {
     return paymentAnswer(payment);
   }
 
-  function finalize(payment, { fail = false } = {}) {
+  function finalize(payment, { fail = false, failReason = { code: 200, message: 'Insufficient balance' } } = {}) {
     if (fail || startsWithCi(payment.username, 'fail')) {
       payment.status = '4';
-      payment.fail_reason = { code: 200, message: 'Insufficient balance' };
+      payment.fail_reason = failReason;
     } else {
       payment.status = '2';
       balanceMinor -= payment.amountMinor;
@@ -253,6 +255,14 @@ export function createAgws(ctx) {
     const payment = ledger().payments[body.external_id];
     if (!payment) return expectedError(5103, 'transaction not found');
     if (FINAL_STATUSES.has(payment.status)) return expectedError(5413, 'transaction already finished');
+    if (body.confirm_code === WRONG_CONFIRM_CODE) {
+      // A rejected confirmation (§2.5 newest table, §5.4 reason 402): no money moves, the
+      // transaction fails and carries the reason.
+      const reason = { code: 402, message: 'Incorrect confirmation code' };
+      finalize(payment, { fail: true, failReason: reason });
+      ledger().rejectedConfirmations += 1;
+      return success({ is_success: false, transaction_status_id: '4', external_id: body.external_id, otp_status: false, message: reason.message, fail_reason: reason });
+    }
     payment.confirmations += 1;
     if (payment.status === '1') {
       payment.status = '7';

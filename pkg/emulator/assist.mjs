@@ -37,7 +37,9 @@ const SEEDED_ITEMS = [
 ];
 const FN_NUMBER = '9960440300012345';
 const ECR_REGISTRATION_NUMBER = '0000000001012345';
-const CREATE_ERROR_TEXT = 'Не получен статус фискального чека.'; // errortext 19521 in the docs
+// A data error of seed 002's errortext table (19511): on CreateError the merchant corrects the
+// cheque and fiscalizes again.
+const CREATE_ERROR_TEXT = 'Ошибка в описании позиций чека.';
 
 // ---- request decoding ----------------------------------------------------------------------
 

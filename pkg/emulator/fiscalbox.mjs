@@ -572,8 +572,10 @@ export function createFiscalbox(ctx) {
     }[provider]();
     const key = provider === 'anor' ? ids.transaction_id : String(ids.payment_id);
     const now = new Date(ctx.now()).toISOString();
+    // The device reads `amount` in its own unit: a client that sends the other one charges 100x off.
+    const amountTiyin = ctx.credentials.fiscalbox.walletAmountUnit === 'sum' ? body.amount * 100 : body.amount;
     const payment = {
-      provider, provider_code: PROVIDER_CODES[provider], key, ...ids, amount: body.amount, qr_code: body.qr_code,
+      provider, provider_code: PROVIDER_CODES[provider], key, ...ids, amount: body.amount, amount_tiyin: amountTiyin, qr_code: body.qr_code,
       phone, status: 'success', history: [{ status: 'success', at: now }], receipts: [], refundReceipts: [], confirmations: [],
       created_at: now, performed: 1, duplicates: 0,
     };

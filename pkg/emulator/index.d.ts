@@ -65,8 +65,11 @@ export interface EmulatorCredentials {
   agws: { secret: string; agent: string; project: string };
   acquiring: { merchantId: number; projectId: number; secret: string };
   assist: { merchantId: string; login: string; password: string };
-  /** The FiscalBox device API has no authentication (spec §0.2). */
-  fiscalbox: Record<string, never>;
+  /**
+   * The FiscalBox device API has no authentication (spec §0.2). `walletAmountUnit` is the unit the
+   * emulated device takes for click/payme/uzum/anor `amount` (default 'tiyin'); pass it to the client.
+   */
+  fiscalbox: { walletAmountUnit: 'tiyin' | 'sum' };
   fiscalboxBilling: { username: string; password: string; inn: string; companyName: string };
 }
 
@@ -256,7 +259,10 @@ export interface FiscalboxWalletPayment {
   key: string;
   payment_id: string | number;
   transaction_id: string | null;
+  /** As sent, in the device's `walletAmountUnit`. */
   amount: number;
+  /** The amount in tiyin, read in the device's unit: what the customer was charged. */
+  amount_tiyin: number;
   qr_code: string;
   phone: string;
   /** success -> confirmed */
@@ -291,6 +297,8 @@ export interface Ledger {
     duplicateAttempts: number;
     callbacks: Array<DeliveryAttempt & { external_id: string }>;
     confirmations: Array<{ external_id: string; confirm_code: string | null; at: string }>;
+    /** confirmInvoice calls with the wrong code ('000000'), answered is_success:false / otp_status:false with reason 402. */
+    rejectedConfirmations: number;
     paymentLinks: Record<string, Record<string, unknown>>;
     balance: number;
   };

@@ -21,8 +21,10 @@ export const DEFAULT_CREDENTIALS = deepFreeze({
   agws: { secret: '12345', agent: 'tarlan', project: 'mobile' },
   acquiring: { merchantId: 1, projectId: 42, secret: 'acq-secret' },
   assist: { merchantId: '123456', login: 'kassa_demo', password: 'demo-pass' },
-  // The device API has no auth (spec §0.2: "Auth required: NO").
-  fiscalbox: {},
+  // The device API has no auth (spec §0.2: "Auth required: NO"). The emulated device takes
+  // QR-wallet amounts in tiyin (the S2 reading of a conflict, spec §0.4); clients must say so
+  // themselves (kassa's walletAmountUnit has no default), e.g. `new FiscalBox({ baseUrl, ...creds.fiscalbox })`.
+  fiscalbox: { walletAmountUnit: 'tiyin' },
   fiscalboxBilling: { username: 'demo', password: 'demo-pass', inn: '306429662', companyName: 'KASSA EMULATOR LLC' },
 });
 

@@ -12,6 +12,7 @@ export function createLedger() {
       duplicateAttempts: 0, // cash-ins answered 1042
       callbacks: [], // every callback POST attempt
       confirmations: [], // confirm/invoice calls that were accepted
+      rejectedConfirmations: 0, // confirm/invoice calls answered is_success:false (wrong code)
       paymentLinks: dict(), // by link id
       balance: 0,
     },

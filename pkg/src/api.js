@@ -5,6 +5,7 @@ import {
   KassaError, wasm, guarded, jsonText, secretText, validationError, configError,
   providerInfo, responseText, toKassaError, invokeModule,
 } from './internal.js';
+import { JOURNAL_STEP } from './journal/protocol.js';
 
 export { KassaError };
 
@@ -118,6 +119,12 @@ class KassaClient {
     } catch (error) {
       throw toKassaError(error);
     }
+  }
+
+  /** @internal One step of the payment journal's state machine (src/journal), for kassa/journal. */
+  [JOURNAL_STEP](record, event) {
+    if (event?.params !== undefined) jsonText(event.params, 'params'); // names a NaN as `params.x`
+    return JSON.parse(guarded(() => this.#inner.journal_step(jsonText(record, 'record'), jsonText(event, 'event'))));
   }
 
   /** Configuration without secrets. */

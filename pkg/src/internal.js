@@ -1,51 +1,16 @@
 // Plumbing shared by the public API (api.js) and the runtime entries: the wasm glue,
-// KassaError, and the conversion of JS values into the JSON text that crosses into wasm.
+// KassaError (defined in the wasm-free error.js), and the conversion of JS values into the
+// JSON text that crosses into wasm.
 // Deliberately thin: it checks what JSON.stringify would silently get wrong and turns errors
 // coming out of the Rust core into KassaError instances. Everything else is Rust.
 
 import * as wasm from '../dist/kassa.js';
+import { KassaError } from './error.js';
 
-export { wasm };
+export { wasm, KassaError };
 
 /** Largest JSON text accepted from a caller (UTF-16 units): payment bodies are tiny. */
 const MAX_JSON_CHARS = 1 << 20;
-
-const KINDS = new Set([
-  'validation', 'signature', 'provider', 'decode', 'transport', 'timeout', 'unknown_outcome', 'config',
-]);
-
-export class KassaError extends Error {
-  constructor(info) {
-    super(info?.message ?? 'kassa error');
-    this.name = 'KassaError';
-    this.kind = KINDS.has(info?.kind) ? info.kind : 'validation';
-    this.provider = info?.provider ?? null;
-    this.operation = info?.operation ?? null;
-    this.code = info?.code ?? null;
-    this.field = info?.field ?? null;
-    this.httpStatus = info?.httpStatus ?? null;
-    this.retryable = Boolean(info?.retryable);
-    if (info?.reference) this.reference = info.reference;
-    this.details = info?.details ?? {};
-  }
-
-  toJSON() {
-    const out = {
-      name: this.name,
-      kind: this.kind,
-      message: this.message,
-      provider: this.provider,
-      operation: this.operation,
-      code: this.code,
-      field: this.field,
-      httpStatus: this.httpStatus,
-      retryable: this.retryable,
-      details: this.details,
-    };
-    if (this.reference) out.reference = this.reference;
-    return out;
-  }
-}
 
 export function validationError(field, rule) {
   return new KassaError({ kind: 'validation', field, message: `\`${field}\` ${rule}` });

@@ -6,44 +6,33 @@
 //! repeat could make a second receipt. When its answer is lost, the receipt is looked up by
 //! `Payment_ID` (the id the merchant chose); without one the caller gets `unknown_outcome`.
 
-use crate::client::Client;
 use crate::error::{ErrorKind, KassaError, Result};
-use crate::flow::{backoff_delay, option_ms, Flow, FlowDef, Step};
+use crate::flow::{Flow, FlowClient, FlowDef, PollTiming, Poller, Step};
 use crate::json::{Json, Map};
 
-const DEFAULT_DEADLINE_MS: i64 = 120_000;
-const DEFAULT_FIRST_POLL_MS: u64 = 2_000;
-const DEFAULT_MAX_POLL_MS: u64 = 20_000;
+const TIMING: PollTiming = PollTiming {
+    deadline_ms: 120_000,
+    first_ms: 2_000,
+    max_ms: 20_000,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Waiting {
     Fiscalize,
     Receipt,
-    Sleeping,
 }
 
 pub struct FiscalizeAndWait {
     fiscalize: Json,
-    /// How the receipt is looked up: by `Fiscalreceipt_ID` once known, else by `Payment_ID`.
-    lookup: Option<Map>,
+    /// Asks `fiscalReceipt` by `Fiscalreceipt_ID` once known, else by `Payment_ID`.
+    poller: Poller,
     reference: Map,
-    deadline_ms: i64,
-    first_poll_ms: u64,
-    max_poll_ms: u64,
-    started_ms: i64,
-    polls: u32,
     last: Option<Json>,
     last_error: Option<String>,
     waiting: Waiting,
 }
 
-fn find_ci<'a>(map: &'a Map, key: &str) -> Option<&'a Json> {
-    map.iter()
-        .find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.is_null())
-        .map(|(_, v)| v)
-}
-
-fn create(_client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(_client: &dyn FlowClient, params: Json, options: Json) -> Result<Box<dyn Flow>> {
     let Json::Object(fiscalize) = params else {
         return Err(KassaError::validation(
             "params",
@@ -52,19 +41,14 @@ fn create(_client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>
     };
     let mut reference = Map::new();
     for key in ["Payment_ID", "Billnumber"] {
-        if let Some(v) = find_ci(&fiscalize, key) {
+        if let Some(v) = fiscalize.get_ci(key).filter(|v| !v.is_null()) {
             reference.insert(key, v.clone());
         }
     }
     Ok(Box::new(FiscalizeAndWait {
         fiscalize: Json::Object(fiscalize),
-        lookup: None,
+        poller: Poller::new("fiscalReceipt", &options, TIMING)?,
         reference,
-        deadline_ms: option_ms(&options, "deadlineMs", DEFAULT_DEADLINE_MS as u64)? as i64,
-        first_poll_ms: option_ms(&options, "pollIntervalMs", DEFAULT_FIRST_POLL_MS)?,
-        max_poll_ms: option_ms(&options, "maxPollIntervalMs", DEFAULT_MAX_POLL_MS)?,
-        started_ms: 0,
-        polls: 0,
         last: None,
         last_error: None,
         waiting: Waiting::Fiscalize,
@@ -72,45 +56,46 @@ fn create(_client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>
 }
 
 impl FiscalizeAndWait {
+    /// Looks the receipt up by `key` from now on.
+    fn look_up_by(&mut self, key: &str, id: Json) {
+        let mut lookup = Map::new();
+        lookup.insert(key, id);
+        self.poller.ask_with(Json::Object(lookup));
+    }
+
     fn poll_now(&mut self) -> Step {
-        self.polls += 1;
         self.waiting = Waiting::Receipt;
-        Step::Call {
-            operation: "fiscalReceipt",
-            params: Json::Object(self.lookup.clone().unwrap_or_default()),
-        }
+        self.poller.poll()
     }
 
     fn wait_then_poll(&mut self, now_ms: i64) -> Step {
-        let delay = backoff_delay(self.first_poll_ms, self.max_poll_ms, self.polls);
-        if now_ms + delay as i64 > self.started_ms + self.deadline_ms {
-            return Step::Fail(self.not_final("the deadline passed while it was not final"));
+        match self.poller.wait(now_ms) {
+            Some(sleep) => sleep,
+            None => Step::Fail(self.not_final("the deadline passed while it was not final")),
         }
-        self.waiting = Waiting::Sleeping;
-        Step::Sleep { ms: delay }
     }
 
     fn not_final(&self, why: &str) -> KassaError {
         let lookup = self
-            .lookup
-            .as_ref()
-            .map(|m| m.to_compact())
-            .unwrap_or_else(|| "{}".into());
+            .poller
+            .params()
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
         let mut error = KassaError::new(
             ErrorKind::UnknownOutcome,
             format!(
-                "The receipt is not final: {why}. fiscalize was not repeated (Assist documents no deduplication). Keep asking `fiscalReceipt` with {lookup}; if it stays New for several hours, contact Assist support."
+                "The receipt is not final: {why}. fiscalize was not repeated (Assist documents no deduplication). Keep asking `fiscalReceipt` with {}; if it stays New for several hours, contact Assist support.",
+                lookup.to_compact()
             ),
         )
         .with_operation("fiscalize")
-        .with_detail("polls", Json::int(i64::from(self.polls)));
+        .with_detail("polls", Json::int(i64::from(self.poller.polls())));
         for (k, v) in self.reference.iter() {
             error = error.with_reference(k, v.clone());
         }
-        if let Some(lookup) = &self.lookup {
-            for (k, v) in lookup.iter() {
-                error = error.with_reference(k, v.clone());
-            }
+        for (k, v) in lookup.iter() {
+            error = error.with_reference(k, v.clone());
         }
         if let Some(last) = &self.last {
             error = error.with_detail("lastReceipt", last.clone());
@@ -124,9 +109,7 @@ impl FiscalizeAndWait {
     fn on_fiscalized(&mut self, now_ms: i64, result: Json) -> Step {
         match result.get("fiscalreceipt_ID").and_then(Json::as_str) {
             Some(id) => {
-                let mut lookup = Map::new();
-                lookup.insert("Fiscalreceipt_ID", Json::str(id));
-                self.lookup = Some(lookup);
+                self.look_up_by("Fiscalreceipt_ID", Json::str(id));
                 self.wait_then_poll(now_ms)
             }
             None => Step::Fail(KassaError::decode(
@@ -148,7 +131,7 @@ impl FiscalizeAndWait {
 
 impl Flow for FiscalizeAndWait {
     fn start(&mut self, now_ms: i64) -> Step {
-        self.started_ms = now_ms;
+        self.poller.start(now_ms);
         self.waiting = Waiting::Fiscalize;
         Step::Call {
             operation: "fiscalize",
@@ -157,8 +140,10 @@ impl Flow for FiscalizeAndWait {
     }
 
     fn resume(&mut self, now_ms: i64, outcome: Result<Json>) -> Step {
+        if self.poller.is_waiting() {
+            return self.poll_now();
+        }
         match (self.waiting, outcome) {
-            (Waiting::Sleeping, _) => self.poll_now(),
             (Waiting::Fiscalize, Ok(result)) => self.on_fiscalized(now_ms, result),
             // The answer was lost: find the receipt by the merchant's id, never resend.
             (Waiting::Fiscalize, Err(e))
@@ -172,9 +157,7 @@ impl Flow for FiscalizeAndWait {
             {
                 match self.reference.get("Payment_ID").cloned() {
                     Some(id) => {
-                        let mut lookup = Map::new();
-                        lookup.insert("Payment_ID", id);
-                        self.lookup = Some(lookup);
+                        self.look_up_by("Payment_ID", id);
                         self.last_error = Some(e.message().to_string());
                         self.poll_now()
                     }

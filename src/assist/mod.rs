@@ -10,15 +10,20 @@
 pub mod cheque;
 pub mod codes;
 pub mod flow;
+pub mod receipt;
 pub mod xml;
 
-use crate::client::{Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
 use crate::codes::{CodeTable, Outcome};
+use crate::config::{Choice, Config, ProviderSettings, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
-use crate::http::{encode_pairs, join_url, HttpRequest, HttpResponse, Method};
-use crate::json::{self, Json, Map};
-use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::http::{
+    self, encode_pairs, join_url, parse_response_json, HttpRequest, HttpResponse, Method,
+};
+use crate::journal;
+use crate::json::{Json, Map};
+use crate::operation::{BuildCtx, OpClass, Operation, Probe, Resolve, Settle};
+use crate::provider::ProviderDef;
 use crate::schema::{native_only, Check, Extra, Field, Ty};
 use codes::Advice;
 use xml::Element;
@@ -66,21 +71,13 @@ pub fn server_url(name: &str) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------
 // Field rules
 
-fn text_of(v: &Json) -> Option<String> {
-    match v {
-        Json::String(s) => Some(s.clone()),
-        Json::Number(n) => Some(n.literal().to_string()),
-        _ => None,
-    }
-}
-
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 static DIGITS: Check = Check {
     rule: "must be a number (digits only)",
-    test: |v| text_of(v).is_some_and(|s| all_digits(&s)),
+    test: |v| v.as_text().is_some_and(all_digits),
 };
 
 static LOGIN_RULE: Check = Check {
@@ -127,7 +124,7 @@ static EMAIL_RULE: Check = Check {
 
 static PHONE_RULE: Check = Check {
     rule: "must be the phone number as digits only with the country code and no `+`, at least 11 digits (e.g. 77011234567)",
-    test: |v| text_of(v).is_some_and(|s| all_digits(&s) && (11..=15).contains(&s.len())),
+    test: |v| v.as_text().is_some_and(|s| all_digits(s) && (11..=15).contains(&s.len())),
 };
 
 // ---------------------------------------------------------------------------------------
@@ -167,36 +164,38 @@ const PAYMENT_ID: Field = Field::opt(
 .check(&PAYMENT_ID_RULE);
 
 const OUTCOME_TY: Ty = Ty::Enum(&["success", "pending", "failed"]);
-const STATUS_VALUES: &[&str] = &[
+/// The statuses a result reports (`codes::canonical_status` of every `receiptStatuses` entry;
+/// a test keeps the two in step).
+pub const STATUS_VALUES: &[&str] = &[
     "New",
     "Success",
     "CreateError",
-    "Error",
-    "ErrorRe",
-    "NotNeeded",
     "IN_PROGRESS",
     "REQUESTED",
+    "ERRORRE",
+    "ERROR",
 ];
 
 const RECEIPT_ERROR: Ty = Ty::Named(
     "AssistReceiptError",
     &[
-        Field::req("code", Ty::Nullable(&Ty::Int), "The errortext code when the text carries one (e.g. 19521), else null."),
+        Field::req("code", Ty::Nullable(&Ty::Int), "The errortext ID (seed 002's table) when Assist sent one or the text is documented, else null."),
         Field::req("text", Ty::Str, "The `errortext` exactly as Assist sent it."),
-        Field::req("message", Ty::Str, "Assist's documented text for the code (empty when the docs list the code without a text)."),
-        Field::req("meaning", Ty::Str, "What it means."),
-        Field::req("advice", Ty::Enum(&["fix_items", "fix_tax", "fix_request", "retry_later", "contact_support"]), "What to do, as a category."),
+        Field::req("documented", Ty::Bool, "True when the ID or the text is among the 13 examples of seed 002."),
+        Field::req("message", Ty::Str, "Assist's documented text for the ID (seed 002), empty when not documented."),
+        Field::req("meaning", Ty::Str, "What it means (the documented text in English), or that it is not among the documented examples."),
+        Field::req("advice", Ty::Nullable(&Ty::Enum(&["correct_and_fiscalize_again", "look_up_later", "contact_assist"])), "What to do, as a class: data errors → correct the cheque and fiscalize again; 8006, 868, 19521 → look the receipt up again later; 456, 155 → terminal set-up, contact Assist. Null when not documented."),
         Field::req("action", Ty::Str, "What to do, in words."),
-        Field::req("retryable", Ty::Bool, "True when looking the receipt up again later can help."),
+        Field::req("retryable", Ty::Bool, "True when looking the receipt up again later can help (the transient class)."),
     ],
 );
 
-const RECEIPT_FIELDS: [Field; 37] = [
+const RECEIPT_FIELDS: [Field; 38] = [
     Field::opt("billnumber", Ty::Str, "Assist operation number the receipt belongs to (when it identified the receipt)."),
     Field::opt("Payment_ID", Ty::Str, "External operation id (when it identified the receipt)."),
     Field::opt("fiscalreceipt_ID", Ty::Str, "Receipt id (kept as a string: exact)."),
     Field::opt("receipttype", Ty::Str, "Receipt type (normal / usage / correction; values not published)."),
-    Field::req("status", Ty::Enum(STATUS_VALUES), "Receipt status, canonical spelling (matched case-insensitively; unknown values kept as sent)."),
+    Field::req("status", Ty::Enum(STATUS_VALUES), "Receipt status: New, Success or CreateError (seed 002); a legacy spelling is reported as the current status it stands for (NEW → New, SUCCESS → Success, CREAREERROR → CreateError) or as itself (IN_PROGRESS, REQUESTED, ERRORRE, ERROR); unknown values kept as sent."),
     Field::opt("chequeItems", Ty::Str, "The items as the JSON text Assist sent (decoded into `items`)."),
     Field::opt("fiscal_receipt_number", Ty::Str, "Receipt number within the shift."),
     Field::opt("shift_number", Ty::Str, "Shift number."),
@@ -219,9 +218,10 @@ const RECEIPT_FIELDS: [Field; 37] = [
     Field::opt("fris_site", Ty::Str, "Tax-service site address (full receipt)."),
     Field::opt("sale_email", Ty::Str, "Receipt sender e-mail (full receipt)."),
     Field::opt("url", Ty::Str, "Address of the receipt in external storage."),
-    Field::computed("status_raw", Ty::Nullable(&Ty::Str), "The status as sent when its spelling differed from the canonical one (\"SUCCESS\", \"CREAREERROR\"), else null."),
+    Field::computed("status_raw", Ty::Nullable(&Ty::Str), "The status as sent when its spelling differed from the reported one (\"SUCCESS\", \"CREAREERROR\", \"success\"), else null."),
     Field::computed("status_known", Ty::Bool, "False when the status is not in `receiptStatuses` (then `outcome` is 'pending')."),
-    Field::computed("outcome", OUTCOME_TY, "'success' (Success), 'pending' (New, Error, ErrorRe and unknown values), 'failed' (CreateError, NotNeeded)."),
+    Field::computed("status_legacy", Ty::Bool, "True when Assist sent a spelling of the older page revision (spec/assist.md §1.3: NEW, IN_PROGRESS, REQUESTED, ERRORRE, SUCCESS, CREAREERROR, ERROR)."),
+    Field::computed("outcome", OUTCOME_TY, "'success' (Success), 'failed' (CreateError), 'pending' (New, the legacy statuses without a current equivalent, and unknown values)."),
     Field::computed("is_final", Ty::Bool, "True when the status will not change any more."),
     Field::computed("items", Ty::Nullable(&cheque::ITEMS), "`chequeItems` decoded into typed items (null when absent or not decodable)."),
     Field::computed("items_error", Ty::Nullable(&Ty::Str), "Why `chequeItems` could not be decoded, else null."),
@@ -346,6 +346,16 @@ pub static OPERATIONS: [Operation; 2] = [
             fixed: &[],
             duplicate_codes: &[],
         })
+        .settle(Settle {
+            key: &["Payment_ID", "Billnumber"],
+            answered: Outcome::Pending,
+            probe: Probe::Resolve,
+            // No "not found" code is published: a receipt that cannot be found stays unknown.
+            judge: |evidence| match evidence.answer {
+                Ok(receipt) => journal::reported(receipt),
+                Err(e) => journal::inconclusive(e),
+            },
+        })
         .params(&[
             MERCHANT_ID,
             LOGIN,
@@ -360,7 +370,6 @@ pub static OPERATIONS: [Operation; 2] = [
             Field::opt("TaxationSystem", Ty::OneOf(&[Ty::Int, Ty::Str]), "Taxation system code (values not published)."),
             Field::opt("Tax", Ty::Str, "Request-level tax rate for items without `tax`."),
             Field::opt("FPMode", Ty::Int, "Request-level settlement method for items without `fpmode`."),
-            Field::opt("Amount", Ty::Money { scale: 2 }, "Receipt total (not in the captured docs): when given, kassa checks it equals the sum of the item amounts and sends it."),
             Field::req("ChequeItems", cheque::ITEMS, "The receipt positions (an array, `{items: [...]}` or its JSON text); validated and sent as Assist's `{\"items\":[...]}` JSON."),
         ])
         .extra(Extra::PassThrough)
@@ -370,10 +379,9 @@ pub static OPERATIONS: [Operation; 2] = [
         .result(FISCALIZE_RESULT),
 ];
 
-pub static TABLES: [&CodeTable; 4] = [
+pub static TABLES: [&CodeTable; 3] = [
     &codes::RECEIPT_STATUSES,
     &codes::RECEIPT_ERRORS,
-    &codes::RECEIPT_ERROR_TEXTS,
     &codes::ERRORS,
 ];
 
@@ -383,9 +391,9 @@ pub static OPTIONS: [Field; 10] = [
     Field::opt("password", Ty::Str, "Password of the Assist service user (≤ 30 chars); sent in the body, never logged."),
     Field::opt("baseUrl", Ty::Str, "Assist server issued to you, e.g. https://payments.paysecure.ru. Required unless `server` is given: no Kazakhstan host is documented."),
     Field::opt("server", Ty::Enum(&["ru", "ruDemo", "ruTest", "by", "byTest"]), "A known Assist server instead of baseUrl (see AssistFiscal.servers())."),
-    Field::opt("format", Ty::Enum(&["json", "soap"]), "'json' (form post with Format=5, default) or 'soap' (SOAP envelope, Format=4)."),
+    Field::opt("format", Ty::Enum(RequestFormat::NAMES), "'json' (form post with Format=5, default) or 'soap' (SOAP envelope, Format=4)."),
     Field::opt("merchantTaxDefaults", Ty::Bool, "true when the tax/fpmode defaults set in your Assist personal account apply: items may then omit `tax` (default false: each item or a request-level Tax must give it)."),
-    Field::opt("soapItems", Ty::Enum(&["xml", "json"]), "How ChequeItems travel in SOAP: 'xml' (<chequeitem> elements, the documented XML form; default) or 'json' (the JSON text)."),
+    Field::opt("soapItems", Ty::Enum(SoapItems::NAMES), "How ChequeItems travel in SOAP: 'xml' (<chequeitem> elements, the documented XML form; default) or 'json' (the JSON text)."),
     TRANSPORT_OPTIONS[0],
     TRANSPORT_OPTIONS[1],
 ];
@@ -402,6 +410,8 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &TABLES,
     helpers: &HELPERS,
     flows: &flow::FLOWS,
+    receipt: Some(receipt::to_receipt),
+    notification: None,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -438,7 +448,7 @@ fn configure(options: &Map) -> Result<Config> {
     }
     let mut config = Config::from_options(PROVIDER_ID, options, preset)?;
     if let Some(id) = options.get("merchantId") {
-        if !text_of(id).is_some_and(|s| all_digits(&s)) {
+        if !id.as_text().is_some_and(all_digits) {
             return Err(KassaError::config(
                 "merchantId",
                 "must be the numeric Merchant_ID issued by Assist",
@@ -457,18 +467,62 @@ fn configure(options: &Map) -> Result<Config> {
             config.credentials.push((wire, Secret::new(value)));
         }
     }
-    for (key, default) in [("format", "json"), ("soapItems", "xml")] {
-        let value = options.get(key).and_then(Json::as_str).unwrap_or(default);
-        config.settings.insert(key, Json::str(value));
+    Ok(config.with_settings(Settings {
+        format: RequestFormat::read(options, "format"),
+        soap_items: SoapItems::read(options, "soapItems"),
+        merchant_tax_defaults: options
+            .get("merchantTaxDefaults")
+            .and_then(Json::as_bool)
+            .unwrap_or(false),
+    }))
+}
+
+crate::choice! {
+    /// How requests travel: a form post answered in JSON (`Format=5`) or a SOAP envelope.
+    pub enum RequestFormat {
+        Json = "json",
+        Soap = "soap",
     }
-    let tax_defaults = options
-        .get("merchantTaxDefaults")
-        .and_then(Json::as_bool)
-        .unwrap_or(false);
-    config
-        .settings
-        .insert("merchantTaxDefaults", Json::Bool(tax_defaults));
-    Ok(config)
+}
+
+crate::choice! {
+    /// How `ChequeItems` travel in SOAP: `<chequeitem>` elements (documented) or the JSON text.
+    pub enum SoapItems {
+        Xml = "xml",
+        Json = "json",
+    }
+}
+
+/// What the Assist options chose beyond the shared ones.
+#[derive(Debug)]
+struct Settings {
+    format: RequestFormat,
+    soap_items: SoapItems,
+    /// The merchant's account at Assist carries tax defaults, so items may omit `tax`.
+    merchant_tax_defaults: bool,
+}
+
+static DEFAULT_SETTINGS: Settings = Settings {
+    format: RequestFormat::DEFAULT,
+    soap_items: SoapItems::DEFAULT,
+    merchant_tax_defaults: false,
+};
+
+impl ProviderSettings for Settings {
+    fn describe(&self) -> Map {
+        let mut m = Map::new();
+        m.insert("format", Json::str(self.format.name()));
+        m.insert("soapItems", Json::str(self.soap_items.name()));
+        m.insert(
+            "merchantTaxDefaults",
+            Json::Bool(self.merchant_tax_defaults),
+        );
+        m
+    }
+}
+
+fn settings_of(config: &Config) -> &Settings {
+    config.settings().unwrap_or(&DEFAULT_SETTINGS)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -540,11 +594,7 @@ fn check_fiscal_receipt(params: &Map, _config: &Config) -> Result<()> {
 }
 
 fn cheque_rules(params: &Map, config: &Config) -> cheque::Rules {
-    let tax_defaults = config
-        .settings
-        .get("merchantTaxDefaults")
-        .and_then(Json::as_bool)
-        .unwrap_or(false);
+    let tax_defaults = settings_of(config).merchant_tax_defaults;
     cheque::Rules {
         require_tax: !tax_defaults && params.get("Tax").is_none(),
         forbid_tax: false,
@@ -553,21 +603,7 @@ fn cheque_rules(params: &Map, config: &Config) -> cheque::Rules {
 
 fn fiscalize_cheque(params: &Map, config: &Config) -> Result<cheque::Cheque> {
     let items = params.get("ChequeItems").cloned().unwrap_or(Json::Null);
-    let cheque = cheque::from_input(&items, cheque_rules(params, config), "ChequeItems")?;
-    if let Some(amount) = params.get("Amount").and_then(Json::as_number) {
-        let declared = crate::money::Decimal::parse(amount.literal());
-        if declared != Some(cheque.total) {
-            return Err(KassaError::validation(
-                "Amount",
-                format!(
-                    "is {} but the item amounts add up to {}: the total must equal the sum of the amounts",
-                    amount.literal(),
-                    cheque.total_text()
-                ),
-            ));
-        }
-    }
-    Ok(cheque)
+    cheque::from_input(&items, cheque_rules(params, config), "ChequeItems")
 }
 
 fn check_fiscalize(params: &Map, config: &Config) -> Result<()> {
@@ -641,16 +677,17 @@ fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Resu
     };
     let url = join_url(&config.base_url, op.path);
     let fields = ordered(op, params);
-    match config.setting("format") {
-        Some("soap") => {
+    let settings = settings_of(config);
+    match settings.format {
+        RequestFormat::Soap => {
             let mut inner = String::new();
             for (key, value) in &fields {
                 let tag = key.to_ascii_lowercase();
                 inner.push('<');
                 inner.push_str(&tag);
                 inner.push('>');
-                match (&cheque, key.as_str(), config.setting("soapItems")) {
-                    (Some(c), "ChequeItems", Some("json")) => {
+                match (&cheque, key.as_str(), settings.soap_items) {
+                    (Some(c), "ChequeItems", SoapItems::Json) => {
                         xml::escape(key, &c.wire_text(), &mut inner)?
                     }
                     (Some(c), "ChequeItems", _) => c.to_xml(key, &mut inner)?,
@@ -706,8 +743,6 @@ fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Resu
 
 // ---------------------------------------------------------------------------------------
 // Responses
-
-const MAX_RESPONSE_BYTES: usize = 4 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
@@ -800,12 +835,6 @@ fn http_error(response: &HttpResponse, cause: Option<&KassaError>) -> KassaError
     error
 }
 
-fn find_ci<'a>(map: &'a Map, key: &str) -> Option<&'a Json> {
-    map.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| v)
-}
-
 fn code_of(value: Option<&Json>) -> Option<i64> {
     match value? {
         Json::Number(n) => n.as_i64(),
@@ -816,8 +845,8 @@ fn code_of(value: Option<&Json>) -> Option<i64> {
 
 /// A non-zero firstcode/secondcode pair in `map` → the provider error.
 fn check_codes(map: &Map, service: &str) -> Result<()> {
-    let first = code_of(find_ci(map, "firstcode"));
-    let second = code_of(find_ci(map, "secondcode"));
+    let first = code_of(map.get_ci("firstcode"));
+    let second = code_of(map.get_ci("secondcode"));
     if first.unwrap_or(0) == 0 && second.unwrap_or(0) == 0 {
         return Ok(());
     }
@@ -829,7 +858,7 @@ fn check_codes(map: &Map, service: &str) -> Result<()> {
         "description",
     ]
     .iter()
-    .find_map(|k| find_ci(map, k).and_then(Json::as_str))
+    .find_map(|k| map.get_ci(k).and_then(Json::as_str))
     .unwrap_or("");
     Err(provider_error(
         service,
@@ -888,11 +917,7 @@ fn normalize_record(map: Map) -> Map {
 
 /// Unwraps `{"<service>": {...}}` (or `result` / `<service>Response`) and lists the records.
 fn parse_json_answer(body: &str, service: &str) -> Result<(Vec<Map>, Format)> {
-    let limits = json::Limits {
-        max_bytes: MAX_RESPONSE_BYTES,
-        ..json::Limits::default()
-    };
-    let value = json::parse_with_limits(body, limits)
+    let value = parse_response_json(body)
         .map_err(|e| KassaError::decode(format!("{TITLE} answered with invalid JSON ({e}); the request may have been performed — check before repeating it")))?;
     if let Json::Object(top) = &value {
         check_codes(top, service)?;
@@ -954,7 +979,7 @@ fn is_envelope(e: &Element) -> bool {
 
 fn parse_xml_answer(body: &str, service: &str) -> Result<(Vec<Map>, Format)> {
     let limits = xml::Limits {
-        max_bytes: MAX_RESPONSE_BYTES,
+        max_bytes: http::MAX_RESPONSE_BYTES,
         ..xml::Limits::default()
     };
     let root = xml::parse(body, limits).map_err(|e| {
@@ -1141,6 +1166,7 @@ pub fn finish_record(record: &mut Map) {
         ),
         None => (raw.clone(), Outcome::Pending, false),
     };
+    let legacy = entry.is_some_and(|e| e.legacy);
     let is_final = known && outcome != Outcome::Pending;
     if !raw.is_empty() {
         record.insert("status", Json::str(status.clone()));
@@ -1154,6 +1180,7 @@ pub fn finish_record(record: &mut Map) {
         },
     );
     record.insert("status_known", Json::Bool(known));
+    record.insert("status_legacy", Json::Bool(legacy));
     record.insert("outcome", Json::str(outcome.as_str()));
     record.insert("is_final", Json::Bool(is_final));
     let (items, items_error) = match record.get("chequeItems") {
@@ -1180,37 +1207,34 @@ pub fn finish_record(record: &mut Map) {
     record.insert("receipt_error", receipt_error);
 }
 
-/// `{code, text, message, meaning, advice, action, retryable}` for an errortext.
+/// `{code, text, documented, message, meaning, advice, action, retryable}` for an errortext.
 pub fn explain_errortext_json(text: &str) -> Json {
+    let (code, entry) = codes::explain_errortext(text);
     let mut m = Map::new();
-    match codes::explain_errortext(text) {
-        Some((code, entry)) => {
-            m.insert("code", code.map(Json::int).unwrap_or(Json::Null));
-            m.insert("text", Json::str(text));
+    m.insert("code", code.map(Json::int).unwrap_or(Json::Null));
+    m.insert("text", Json::str(text));
+    m.insert("documented", Json::Bool(entry.is_some()));
+    match entry {
+        Some(entry) => {
             m.insert("message", Json::str(entry.message));
             m.insert("meaning", Json::str(entry.meaning));
-            m.insert("advice", Json::str(Advice::of(entry).as_str()));
+            m.insert(
+                "advice",
+                Advice::of(entry)
+                    .map(|a| Json::str(a.as_str()))
+                    .unwrap_or(Json::Null),
+            );
             m.insert("action", Json::str(entry.action));
             m.insert("retryable", Json::Bool(entry.retryable));
         }
         None => {
-            let digits: String = text
-                .trim()
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            m.insert(
-                "code",
-                digits.parse::<i64>().map(Json::int).unwrap_or(Json::Null),
-            );
-            m.insert("text", Json::str(text));
             m.insert("message", Json::str(""));
             m.insert(
                 "meaning",
-                Json::str("An errortext not in Assist's published examples."),
+                Json::str("Not among the errortext examples Assist documents (seed 002): the text is kept as Assist sent it."),
             );
-            m.insert("advice", Json::str(Advice::ContactSupport.as_str()));
-            m.insert("action", Json::str("Contact Assist support quoting the receipt id and this errortext; do not fiscalize the same operation again until they answer."));
+            m.insert("advice", Json::Null);
+            m.insert("action", Json::str("Read the text itself. Seed 002's general rule: on CreateError check the data sent and send the corrected request for fiscalization again; if the receipt stays New for several hours, contact support@assist.kz."));
             m.insert("retryable", Json::Bool(false));
         }
     }

@@ -6,13 +6,14 @@
 //! errors), sent only in the one place that needs them.
 
 use super::envelope::field_errors;
-use crate::client::{split_url, Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
+use crate::config::{Config, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{Json, Map};
+use crate::operation::split_url;
 use crate::operation::{BuildCtx, OpClass, Operation};
+use crate::provider::ProviderDef;
 use crate::schema::{Check, Field, Ty};
-use crate::tarlan::parse_json_body;
 use crate::time;
 
 pub const PROVIDER_ID: &str = "fiscalboxBilling";
@@ -107,6 +108,8 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &[],
     helpers: &[],
     flows: &[],
+    receipt: None,
+    notification: None,
 };
 
 fn configure(options: &Map) -> Result<Config> {
@@ -193,7 +196,7 @@ fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Resu
 /// DRF-style body (`detail`, `non_field_errors`, per-field lists) or a non-2xx status is
 /// turned into an error; `status` other than `successfully` too.
 fn envelope(_config: &Config, op: &Operation, response: &HttpResponse) -> Result<Json> {
-    let body = parse_json_body(TITLE, response)?;
+    let body = response.json_body(TITLE)?;
     let status = response.status;
     let detail = body
         .get("detail")

@@ -12,6 +12,11 @@
 use crate::codes::{Code, CodeTable, Outcome};
 use crate::error::ErrorKind::{Provider, Validation};
 
+/// `orderLast` on a device that has issued no receipt yet.
+pub const RECEIPT_INDEX_OUT_OF_BOUNDS: i64 = 36871;
+/// A payment provider refused the payment (also a QR code presented twice).
+pub const PAYMENT_ERROR: i64 = 106;
+
 pub static DEVICE: CodeTable = CodeTable {
     id: "device",
     title: "FiscalBox device errors (orders, shifts, device info; also codes common to every endpoint)",

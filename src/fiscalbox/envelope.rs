@@ -3,18 +3,18 @@
 //! - the same wrapped in `{"result": {...}}` (Z-reports, `/order/last/`);
 //! - `error.message` that is itself JSON of DRF-style field errors (code 7) → validation
 //!   error with `details.fieldErrors` and `field` = the first field;
+//! - `error` as a plain string (seed 004's schema: `string | null`): its text is the message;
 //! - `is_success: false` with `error: null` (UzQR declined): an error carrying `data` and its
 //!   `status` in details — except for the UzQR status reads, which return the declined state
 //!   as a typed result (`outcome: 'failed'`);
 //! - the OKM validation envelope `{success, message, messageRu, messageLat, code, data}`.
 
 use super::codes;
-use crate::client::Config;
+use crate::config::Config;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::HttpResponse;
 use crate::json::{self, Json, Map};
 use crate::operation::Operation;
-use crate::tarlan::parse_json_body;
 
 pub const TITLE: &str = "FiscalBox";
 
@@ -76,7 +76,7 @@ fn not_an_envelope(response: &HttpResponse, body: &Json) -> KassaError {
 /// `declined_is_result`, `is_success:false` + `error:null` + a `data.status` is returned as
 /// data (the UzQR status reads report a declined payment as a state, not a failure).
 pub fn parse(op: &Operation, response: &HttpResponse, declined_is_result: bool) -> Result<Json> {
-    let body = parse_json_body(TITLE, response)?;
+    let body = response.json_body(TITLE)?;
     let mut env = match body {
         Json::Object(map) => unwrap_result(map),
         other => return Err(not_an_envelope(response, &other)),
@@ -87,6 +87,13 @@ pub fn parse(op: &Operation, response: &HttpResponse, declined_is_result: bool) 
             let data = env.remove("data").unwrap_or(Json::Null);
             match env.remove("error") {
                 Some(Json::Object(error)) => Err(device_error(op.path, &error, response.status)),
+                // Seed 004's schema types `error` as `string | null` (its table as an object):
+                // the text is the message; there is no code.
+                Some(Json::String(text)) if !text.trim().is_empty() => {
+                    let mut error = Map::new();
+                    error.insert("message", Json::String(text));
+                    Err(device_error(op.path, &error, response.status))
+                }
                 _ if declined_is_result && data.get("status").is_some() => Ok(data),
                 _ => Err(failed_without_error(data, response.status)),
             }
@@ -222,6 +229,9 @@ pub fn device_error(path: &str, error: &Map, http_status: u16) -> KassaError {
         (None, Some((_, e))) => {
             format!("{TITLE} answered {code_label} \"{message}\": {}", e.meaning)
         }
+        (None, None) if code.is_empty() => {
+            format!("{TITLE} answered an error without a code: \"{message}\"")
+        }
         (None, None) => format!(
             "{TITLE} answered {code_label} \"{message}\" (a code not in the published tables)"
         ),
@@ -262,7 +272,7 @@ pub fn device_error(path: &str, error: &Map, http_status: u16) -> KassaError {
 /// The OKM validation envelope (§9b): error when the body is null or `success` is false;
 /// the message shown is `messageLat`, else `messageRu`, else `message`.
 pub fn parse_okm(op: &Operation, response: &HttpResponse) -> Result<Json> {
-    let body = parse_json_body(TITLE, response)?;
+    let body = response.json_body(TITLE)?;
     let map = match &body {
         Json::Object(map) => map,
         Json::Null => {

@@ -10,15 +10,19 @@ pub mod billing;
 pub mod codes;
 pub mod envelope;
 pub mod qr_flow;
+pub mod receipt;
 pub mod soliq;
 pub mod types;
 
-use crate::client::{split_url, Config, ProviderDef, TRANSPORT_OPTIONS};
 use crate::codes::Outcome;
+use crate::config::{Choice, Config, ProviderSettings, TRANSPORT_OPTIONS};
 use crate::error::{KassaError, Result};
 use crate::http::{parse_query, HttpRequest, Method};
+use crate::journal;
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
+use crate::operation::split_url;
+use crate::operation::{BuildCtx, Evidence, OpClass, Operation, Probe, Resolve, Settle, Verdict};
+use crate::provider::ProviderDef;
 use crate::schema::{Field, Ty};
 use crate::time::{self, DateTime};
 use types::*;
@@ -40,6 +44,131 @@ const LAST_RECEIPT_RESOLVE: Resolve = Resolve {
     fixed: &[],
     duplicate_codes: &[],
 };
+
+/// A receipt is settled through the device's last receipt, read before sending and after:
+/// ours (`uuid`) is there → registered; the same last receipt as before → never registered;
+/// another one → the device issued other receipts in between, which is not guessed.
+const RECEIPT_SETTLE: Settle = Settle {
+    key: &["uuid"],
+    answered: Outcome::Success,
+    probe: Probe::Read {
+        operation: "orderLast",
+        copy: &[],
+        needs: &[],
+        fixed: &[],
+        before: Some(last_receipt),
+    },
+    judge: judge_last_receipt,
+};
+
+/// `{uuid}` of the device's last receipt (`uuid: null` on a device that has issued none:
+/// `orderLast` then answers 36871 ERROR_RECEIPT_INDEX_OUT_OF_BOUNDS).
+fn last_receipt(answer: std::result::Result<&Json, &KassaError>) -> Option<Json> {
+    let uuid = match answer {
+        Ok(last) => last
+            .pointer(&["order", "uuid"])
+            .cloned()
+            .unwrap_or(Json::Null),
+        Err(e) if journal::code_of(e) == Some(codes::RECEIPT_INDEX_OUT_OF_BOUNDS) => Json::Null,
+        Err(_) => return None,
+    };
+    Some(crate::json::obj([("uuid", uuid)]))
+}
+
+fn judge_last_receipt(evidence: &Evidence) -> Verdict {
+    let Some(now) = last_receipt(evidence.answer) else {
+        return match evidence.answer {
+            Err(e) => journal::inconclusive(e),
+            Ok(_) => Verdict::Unsettled("orderLast did not answer".into()),
+        };
+    };
+    let ours = evidence.params.get("uuid");
+    let last = now.get("uuid").filter(|u| !u.is_null());
+    let before = evidence.baseline.and_then(|b| b.get("uuid"));
+    match (last, evidence.answer) {
+        (Some(uuid), Ok(answer)) if Some(uuid) == ours => Verdict::Performed {
+            outcome: Outcome::Success,
+            result: Some(answer.clone()),
+        },
+        _ if now.get("uuid") == before => Verdict::Absent,
+        _ => Verdict::Unsettled(
+            "the device's last receipt is neither this one nor the one before it: other receipts were issued in between".into(),
+        ),
+    }
+}
+
+/// QR wallets have no status call, but the customer's QR code is single use: presenting it
+/// again charges it (the first never arrived) or is refused as already used (it did).
+const WALLET_SETTLE: Settle = Settle {
+    key: &["qr_code"],
+    answered: Outcome::Success,
+    probe: Probe::Repeat,
+    judge: |evidence| match evidence.answer {
+        Ok(result) => performed(result),
+        Err(e) if journal::code_of(e) == Some(codes::PAYMENT_ERROR) && mentions_already_used(e) => {
+            Verdict::Performed {
+                outcome: Outcome::Success,
+                result: None,
+            }
+        }
+        Err(e) => journal::inconclusive(e),
+    },
+};
+
+/// UzQR deduplicates on `external_id`: creating again returns the same invoice.
+const UZQR_SETTLE: Settle = Settle {
+    key: &["external_id"],
+    answered: Outcome::Success,
+    probe: Probe::Repeat,
+    judge: |evidence| match evidence.answer {
+        Ok(result) => performed(result),
+        Err(e) => journal::inconclusive(e),
+    },
+};
+
+fn performed(result: &Json) -> Verdict {
+    Verdict::Performed {
+        outcome: Outcome::Success,
+        result: Some(result.clone()),
+    }
+}
+
+/// The docs publish no text for a reused code; the device's words (its message or error
+/// data) saying "already" (used) are read as such, anything else leaves the payment unknown.
+fn mentions_already_used(error: &KassaError) -> bool {
+    let details = &error.info().details;
+    ["providerMessage", "errorData"]
+        .iter()
+        .filter_map(|k| details.get(k).and_then(Json::as_str))
+        .any(|said| said.to_ascii_lowercase().contains("already"))
+}
+
+/// A pin-pad payment is settled by the pin-pad's short report, read before sending and after:
+/// its operation count grew by one → performed, not at all → never performed.
+const fn pinpad_settle(report: &'static str) -> Settle {
+    Settle {
+        key: &[],
+        answered: Outcome::Success,
+        probe: Probe::Read {
+            operation: report,
+            copy: &[],
+            needs: &[],
+            fixed: &[],
+            before: Some(pinpad_count),
+        },
+        judge: |evidence| journal::by_count(evidence, pinpad_count(evidence.answer)),
+    }
+}
+
+/// The operation count of a short report: its `Операций: N` line (the printed layout is not
+/// published; this is the line the report carries).
+fn pinpad_count(answer: std::result::Result<&Json, &KassaError>) -> Option<Json> {
+    let text = answer.ok()?.get("message")?.as_str()?;
+    text.lines().find_map(|line| {
+        let count = line.trim().strip_prefix("Операций:")?.trim();
+        count.parse::<i64>().ok().map(Json::int)
+    })
+}
 
 const fn pinpad_report(name: &'static str, path: &'static str, summary: &'static str) -> Operation {
     Operation::new(name, Method::Get, path)
@@ -63,6 +192,7 @@ const fn wallet_payment(
         .encode(encode_wallet)
         .result(result)
         .finish(finish_outcome)
+        .settle(WALLET_SETTLE)
 }
 
 /// A wallet confirmation by `payment_id`: sends the Soliq receipt link of a sale to the wallet.
@@ -87,11 +217,13 @@ const fn pinpad_payment(
     name: &'static str,
     path: &'static str,
     summary: &'static str,
+    report: &'static str,
 ) -> Operation {
     Operation::new(name, Method::Post, path)
         .summary(summary)
         .class(OpClass::MoneyMoving)
         .reference(&["amount", "request_id"])
+        .settle(pinpad_settle(report))
         .params(&PINPAD_PARAMS)
         .check(check_pinpad)
         .result(SLIP)
@@ -104,6 +236,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .class(OpClass::Write)
         .reference(&["uuid", "number"])
         .resolve(LAST_RECEIPT_RESOLVE)
+        .settle(RECEIPT_SETTLE)
         .params(&ORDER_CREATE_PARAMS)
         .check(check_order)
         .result(RECEIPT),
@@ -112,6 +245,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .class(OpClass::Write)
         .reference(&["uuid", "number", "qr_code"])
         .resolve(LAST_RECEIPT_RESOLVE)
+        .settle(RECEIPT_SETTLE)
         .params(&ORDER_REFUSE_PARAMS)
         .check(check_order)
         .result(RECEIPT),
@@ -188,12 +322,12 @@ pub static OPERATIONS: [Operation; 39] = [
         .result(ANOR_CONFIRM)
         .finish(finish_anor_confirm),
     // Pin-pads (§9.9–§9.11, §6.5, Additional commands)
-    pinpad_payment("humo", "/payment/xumo", "Humo pin-pad (Ingenico) card payment; with request_id + is_return: true, cancel one"),
+    pinpad_payment("humo", "/payment/xumo", "Humo pin-pad (Ingenico) card payment; with request_id + is_return: true, cancel one", "humoShortReport"),
     pinpad_report("humoClose", "/payment/xumo_close", "Humo pin-pad reconciliation (closes the pin-pad shift)"),
     pinpad_report("humoShortReport", "/payment/xumo_shortreport/", "Print the Humo pin-pad's intermediate short report"),
     pinpad_report("humoPrintLast", "/payment/xumo/print_last", "Reprint the last Humo transaction slip"),
     pinpad_report("humoClosePrintLast", "/payment/xumo_close/print_last", "Reprint the last Humo reconciliation"),
-    pinpad_payment("uzcard", "/payment/uzcard", "UzCard pin-pad (PAX A35) card payment; with request_id + is_return: true, return one"),
+    pinpad_payment("uzcard", "/payment/uzcard", "UzCard pin-pad (PAX A35) card payment; with request_id + is_return: true, return one", "uzcardShortReport"),
     pinpad_report("uzcardClose", "/payment/uzcard_close", "UzCard pin-pad reconciliation (closes the pin-pad shift)"),
     pinpad_report("uzcardShortReport", "/payment/uzcard_shortreport/", "Print the UzCard pin-pad's intermediate short report"),
     pinpad_report("uzcardPrintLast", "/payment/uzcard/print_last", "Reprint the last UzCard transaction slip"),
@@ -215,6 +349,7 @@ pub static OPERATIONS: [Operation; 39] = [
         .summary("Create a UzQR dynamic QR invoice (amount in sums, e.g. \"100.00\")")
         .class(OpClass::MoneyMoving)
         .reference(&["external_id"])
+        .settle(UZQR_SETTLE)
         .params(&UZQR_CREATE_PARAMS)
         .result(UZQR_INVOICE),
     Operation::new("uzqrStatus", Method::Get, "/payment/one_qr/status")
@@ -258,12 +393,12 @@ pub static OPERATIONS: [Operation; 39] = [
 
 pub static OPTIONS: [Field; 9] = [
     Field::opt("baseUrl", Ty::Str, "The device or relay address: default https://api.fiscalbox.uz; a device on the LAN is e.g. http://192.168.1.50:8080."),
-    Field::opt("trailingSlash", Ty::Enum(&["documented", "none"]), "Paths as documented ('documented', default: `/order/create/` with a slash, `/payment/click` without) or every path without a trailing slash ('none') for devices that answer 404 to the slash."),
+    Field::opt("trailingSlash", Ty::Enum(TrailingSlash::NAMES), "Paths as documented ('documented', default: `/order/create/` with a slash, `/payment/click` without) or every path without a trailing slash ('none') for devices that answer 404 to the slash."),
     Field::opt("timeZoneOffsetMinutes", Ty::Int, "The device clock's UTC offset in minutes, used to stamp `time` when omitted (default 300 = Tashkent, UTC+5)."),
     Field::opt("maxTimeSkewMinutes", Ty::Int, "Reject a given `time` further than this from now before sending (default 5, the device's own limit; 0 turns the check off)."),
-    Field::opt("walletAmountUnit", Ty::Enum(&["tiyin", "sum"]), "Unit the device expects for click/payme/uzum/anor `amount` (the docs conflict): 'tiyin' (default) sends the tiyin you give; 'sum' sends amount / 100 (amount must be whole sums)."),
-    Field::opt("providerCodeFormat", Ty::Enum(&["integer", "padded"]), "How extra_info.qr_payment_provider is sent: 'integer' (141, default, current docs) or 'padded' (\"0141\", older docs)."),
-    Field::opt("paymeConfirmFields", Ty::Enum(&["current", "legacy"]), "'legacy' also sends receipt_id and fiscal_sign (taken from qr_code) with paymeConfirm, as an older revision of the docs required (default 'current')."),
+    Field::opt("walletAmountUnit", Ty::Enum(WalletAmountUnit::NAMES), "Unit the device expects for click/payme/uzum/anor `amount` — the docs conflict, so there is no default: ask FiscalBox. 'tiyin' sends the tiyin you give; 'sum' sends amount / 100 (amount must be whole sums). Until it is set, those payments and qrWalletSale refuse with kind 'config'."),
+    Field::opt("providerCodeFormat", Ty::Enum(ProviderCodeFormat::NAMES), "How extra_info.qr_payment_provider is sent: 'integer' (141, default, current docs) or 'padded' (\"0141\", older docs)."),
+    Field::opt("paymeConfirmFields", Ty::Enum(PaymeConfirmFields::NAMES), "'legacy' also sends receipt_id and fiscal_sign (taken from qr_code) with paymeConfirm, as an older revision of the docs required (default 'current')."),
     TRANSPORT_OPTIONS[0],
     TRANSPORT_OPTIONS[1],
 ];
@@ -280,13 +415,15 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &codes::TABLES,
     helpers: &[],
     flows: &qr_flow::FLOWS,
+    receipt: Some(receipt::to_receipt),
+    notification: None,
 };
 
 // ---------------------------------------------------------------------------------------
 // Configuration
 
 fn configure(options: &Map) -> Result<Config> {
-    let mut config = Config::from_options(PROVIDER_ID, options, Some(DEFAULT_BASE_URL))?;
+    let config = Config::from_options(PROVIDER_ID, options, Some(DEFAULT_BASE_URL))?;
     let int_option =
         |name: &str, default: i64, range: std::ops::RangeInclusive<i64>, rule: &str| match options
             .get(name)
@@ -308,30 +445,108 @@ fn configure(options: &Map) -> Result<Config> {
         0..=1440,
         "must be between 0 (no check) and 1440 minutes",
     )?;
-    config
-        .settings
-        .insert("timeZoneOffsetMinutes", Json::int(offset));
-    config
-        .settings
-        .insert("maxTimeSkewMinutes", Json::int(skew));
-    for (name, default) in [
-        ("trailingSlash", "documented"),
-        ("walletAmountUnit", "tiyin"),
-        ("providerCodeFormat", "integer"),
-        ("paymeConfirmFields", "current"),
-    ] {
-        let value = options.get(name).and_then(Json::as_str).unwrap_or(default);
-        config.settings.insert(name, Json::str(value));
-    }
-    Ok(config)
+    Ok(config.with_settings(Settings {
+        time_zone_offset_minutes: offset,
+        max_time_skew_minutes: skew,
+        trailing_slash: TrailingSlash::read(options, "trailingSlash"),
+        // No default: the sources conflict on the unit (see `wallet_amount_unit`).
+        wallet_amount_unit: WalletAmountUnit::given(options, "walletAmountUnit"),
+        provider_code_format: ProviderCodeFormat::read(options, "providerCodeFormat"),
+        payme_confirm_fields: PaymeConfirmFields::read(options, "paymeConfirmFields"),
+    }))
 }
 
-fn setting_int(config: &Config, name: &str, default: i64) -> i64 {
-    config
-        .settings
-        .get(name)
-        .and_then(Json::as_i64)
-        .unwrap_or(default)
+crate::choice! {
+    /// Paths as the docs spell them, or every path without its trailing slash.
+    pub enum TrailingSlash {
+        Documented = "documented",
+        None = "none",
+    }
+}
+
+crate::choice! {
+    /// The unit of the QR-wallet `amount` the device expects. Its "default" is never used:
+    /// `walletAmountUnit` has none (see `wallet_amount_unit`).
+    pub enum WalletAmountUnit {
+        Tiyin = "tiyin",
+        Sum = "sum",
+    }
+}
+
+crate::choice! {
+    /// How `extra_info.qr_payment_provider` is sent: 141 or "0141".
+    pub enum ProviderCodeFormat {
+        Integer = "integer",
+        Padded = "padded",
+    }
+}
+
+crate::choice! {
+    /// The `paymeConfirm` fields: the current docs', or the older revision's extra two.
+    pub enum PaymeConfirmFields {
+        Current = "current",
+        Legacy = "legacy",
+    }
+}
+
+/// What the FiscalBox options chose beyond the shared ones.
+#[derive(Debug)]
+struct Settings {
+    time_zone_offset_minutes: i64,
+    max_time_skew_minutes: i64,
+    trailing_slash: TrailingSlash,
+    wallet_amount_unit: Option<WalletAmountUnit>,
+    provider_code_format: ProviderCodeFormat,
+    payme_confirm_fields: PaymeConfirmFields,
+}
+
+static DEFAULT_SETTINGS: Settings = Settings {
+    time_zone_offset_minutes: DEFAULT_TZ_OFFSET_MINUTES,
+    max_time_skew_minutes: DEFAULT_MAX_TIME_SKEW_MINUTES,
+    trailing_slash: TrailingSlash::DEFAULT,
+    wallet_amount_unit: None,
+    provider_code_format: ProviderCodeFormat::DEFAULT,
+    payme_confirm_fields: PaymeConfirmFields::DEFAULT,
+};
+
+impl ProviderSettings for Settings {
+    fn describe(&self) -> Map {
+        let mut m = Map::new();
+        m.insert(
+            "timeZoneOffsetMinutes",
+            Json::int(self.time_zone_offset_minutes),
+        );
+        m.insert("maxTimeSkewMinutes", Json::int(self.max_time_skew_minutes));
+        m.insert("trailingSlash", Json::str(self.trailing_slash.name()));
+        if let Some(unit) = self.wallet_amount_unit {
+            m.insert("walletAmountUnit", Json::str(unit.name()));
+        }
+        m.insert(
+            "providerCodeFormat",
+            Json::str(self.provider_code_format.name()),
+        );
+        m.insert(
+            "paymeConfirmFields",
+            Json::str(self.payme_confirm_fields.name()),
+        );
+        m
+    }
+}
+
+fn settings_of(config: &Config) -> &Settings {
+    config.settings().unwrap_or(&DEFAULT_SETTINGS)
+}
+
+/// The unit of the QR-wallet `amount` the client was told, or a `config` error. The sources
+/// conflict (spec §0.4: S2 says tiyin, S1 says sums) and a wrong guess charges 100 times too
+/// much or too little, so kassa refuses to pick one.
+pub fn wallet_amount_unit(config: &Config) -> Result<WalletAmountUnit> {
+    settings_of(config).wallet_amount_unit.ok_or_else(|| {
+        KassaError::config(
+            "walletAmountUnit",
+            "is not set, and the QR-wallet payments (click, payme, uzum, anor, qrWalletSale) need it: FiscalBox's sources conflict on the unit of their `amount` — tiyin (S2, the fiscal_document docs) or sums (S1, dev.fbox.uz) — and a wrong guess charges the customer 100 times too much or too little. Ask FiscalBox which unit the device expects, then create the client with walletAmountUnit: 'tiyin' or 'sum'. Nothing was sent.",
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -339,8 +554,8 @@ fn setting_int(config: &Config, name: &str, default: i64) -> i64 {
 
 /// The path as sent: documented spelling, or without the trailing slash (`trailingSlash: 'none'`).
 pub fn wire_path(config: &Config, path: &'static str) -> String {
-    match config.setting("trailingSlash") {
-        Some("none") if path.len() > 1 => path.trim_end_matches('/').to_string(),
+    match settings_of(config).trailing_slash {
+        TrailingSlash::None if path.len() > 1 => path.trim_end_matches('/').to_string(),
         _ => path.to_string(),
     }
 }
@@ -378,7 +593,7 @@ fn encode(config: &Config, op: &Operation, mut params: Map, ctx: &BuildCtx) -> R
 /// Fills `time` with the current device-local time when absent; rejects a given one that is
 /// further from now than the device accepts (±5 minutes, error 104 "Invalid time").
 fn stamp_time(config: &Config, params: &mut Map, ctx: &BuildCtx) -> Result<()> {
-    let offset = setting_int(config, "timeZoneOffsetMinutes", DEFAULT_TZ_OFFSET_MINUTES);
+    let offset = settings_of(config).time_zone_offset_minutes;
     let given = params
         .get("time")
         .and_then(Json::as_str)
@@ -394,7 +609,7 @@ fn stamp_time(config: &Config, params: &mut Map, ctx: &BuildCtx) -> Result<()> {
         params.insert("time", Json::str(stamp));
         return Ok(());
     };
-    let max_skew = setting_int(config, "maxTimeSkewMinutes", DEFAULT_MAX_TIME_SKEW_MINUTES);
+    let max_skew = settings_of(config).max_time_skew_minutes;
     let (Some(now), Some(parsed)) = (ctx.now_ms, time::parse_spaced(&given)) else {
         return Ok(());
     };
@@ -429,9 +644,9 @@ fn format_provider_code(config: &Config, extra: &mut Map) {
     let Some(code) = extra.get("qr_payment_provider").and_then(provider_code) else {
         return;
     };
-    let value = match config.setting("providerCodeFormat") {
-        Some("padded") => Json::str(format!("{code:04}")),
-        _ => Json::int(code),
+    let value = match settings_of(config).provider_code_format {
+        ProviderCodeFormat::Padded => Json::str(format!("{code:04}")),
+        ProviderCodeFormat::Integer => Json::int(code),
     };
     extra.insert("qr_payment_provider", value);
 }
@@ -442,7 +657,7 @@ fn encode_wallet(
     mut params: Map,
     ctx: &BuildCtx,
 ) -> Result<HttpRequest> {
-    if config.setting("walletAmountUnit") == Some("sum") {
+    if wallet_amount_unit(config)? == WalletAmountUnit::Sum {
         let tiyin = params.get("amount").and_then(Json::as_i64).unwrap_or(0);
         if tiyin % 100 != 0 {
             return Err(KassaError::validation(
@@ -486,7 +701,7 @@ fn encode_payme_confirm(
     mut params: Map,
     ctx: &BuildCtx,
 ) -> Result<HttpRequest> {
-    if config.setting("paymeConfirmFields") == Some("legacy") {
+    if settings_of(config).payme_confirm_fields == PaymeConfirmFields::Legacy {
         let url = params
             .get("qr_code")
             .and_then(Json::as_str)

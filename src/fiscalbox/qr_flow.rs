@@ -19,12 +19,10 @@
 //!   safe to run again, and carries `details.resume`: pass it back as `params.resume` and the
 //!   flow continues from the failed step without charging the customer again.
 
-use crate::client::Client;
 use crate::error::{ErrorKind, KassaError, Result};
-use crate::flow::{Flow, FlowDef, Step};
+use crate::flow::{Flow, FlowClient, FlowDef, Step};
 use crate::json::{Json, Map};
 use crate::operation::BuildCtx;
-use crate::receipt::{self, ReceiptProvider};
 use crate::schema::native_only;
 
 /// One QR wallet: its payment op, its confirm op, its `qr_payment_provider` code.
@@ -99,14 +97,6 @@ pub struct QrWalletSale {
 // ---------------------------------------------------------------------------------------
 // Reading params
 
-fn text_of(v: Option<&Json>) -> Option<String> {
-    match v? {
-        Json::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Json::Number(n) => Some(n.literal().to_string()),
-        _ => None,
-    }
-}
-
 fn bool_option(options: &Json, key: &str) -> Result<bool> {
     match options.get(key).filter(|v| !v.is_null()) {
         None => Ok(false),
@@ -122,24 +112,50 @@ fn bool_option(options: &Json, key: &str) -> Result<bool> {
 /// the others' `payment_id`.
 fn payment_reference(wallet: Wallet, payment: &Json) -> Option<(&'static str, String)> {
     if wallet.payment == "anor" {
-        text_of(payment.get("transaction_id")).map(|v| ("transaction_id", v))
+        payment
+            .get("transaction_id")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from)
+            .map(|v| ("transaction_id", v))
     } else {
-        text_of(payment.get("payment_id")).map(|v| ("payment_id", v))
+        payment
+            .get("payment_id")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from)
+            .map(|v| ("payment_id", v))
     }
 }
 
 /// `extra_info.qr_payment_id`: the wallet's `payment_id` (Anor: its `payment_id`, else the
 /// `transaction_id` when Anor gives no payment id).
 fn qr_payment_id(wallet: Wallet, payment: &Json) -> Option<String> {
-    text_of(payment.get("payment_id")).or_else(|| {
-        (wallet.payment == "anor")
-            .then(|| text_of(payment.get("transaction_id")))
-            .flatten()
-    })
+    payment
+        .get("payment_id")
+        .and_then(Json::as_nonblank_text)
+        .map(String::from)
+        .or_else(|| {
+            (wallet.payment == "anor")
+                .then(|| {
+                    payment
+                        .get("transaction_id")
+                        .and_then(Json::as_nonblank_text)
+                        .map(String::from)
+                })
+                .flatten()
+        })
 }
 
 fn phone(payment: &Json) -> Option<String> {
-    text_of(payment.get("client_phone_number")).or_else(|| text_of(payment.get("phone_number")))
+    payment
+        .get("client_phone_number")
+        .and_then(Json::as_nonblank_text)
+        .map(String::from)
+        .or_else(|| {
+            payment
+                .get("phone_number")
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
+        })
 }
 
 /// The orderCreate params for a payment: the caller's order plus the payment fields.
@@ -170,7 +186,9 @@ fn order_for(wallet: Wallet, order: &Map, amount: i64, payment: &Json) -> Map {
     params
 }
 
-fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(client: &dyn FlowClient, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+    // Refused before any step: even a resumed sale's amounts are read in the wallet's unit.
+    super::wallet_amount_unit(client.config())?;
     let Json::Object(mut p) = params else {
         return Err(KassaError::validation(
             "params",
@@ -268,7 +286,11 @@ fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>>
         ));
     }
     if let Some(r) = &receipt {
-        if text_of(r.get("qr_url")).is_none() {
+        if r.get("qr_url")
+            .and_then(Json::as_nonblank_text)
+            .map(String::from)
+            .is_none()
+        {
             return Err(KassaError::validation(
                 "resume.receipt.qr_url",
                 "is required: the Soliq receipt link of the orderCreate result",
@@ -420,7 +442,11 @@ impl QrWalletSale {
         {
             e = e.with_reference(key, Json::String(value));
         }
-        if let Some(url) = self.receipt.as_ref().and_then(|r| text_of(r.get("qr_url"))) {
+        if let Some(url) = self.receipt.as_ref().and_then(|r| {
+            r.get("qr_url")
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
+        }) {
             e = e.with_reference("qr_url", Json::String(url));
         }
         e
@@ -472,7 +498,11 @@ impl QrWalletSale {
         let url = self
             .receipt
             .as_ref()
-            .and_then(|r| text_of(r.get("qr_url")))
+            .and_then(|r| {
+                r.get("qr_url")
+                    .and_then(Json::as_nonblank_text)
+                    .map(String::from)
+            })
             .unwrap_or_default();
         let mut params = Map::new();
         if let Some((key, value)) = self
@@ -495,8 +525,16 @@ impl QrWalletSale {
         match outcome {
             Ok(payment) => match payment.get("outcome").and_then(Json::as_str) {
                 Some("failed") => {
-                    let status = text_of(payment.get("status"))
-                        .or_else(|| text_of(payment.get("payment_status")))
+                    let status = payment
+                        .get("status")
+                        .and_then(Json::as_nonblank_text)
+                        .map(String::from)
+                        .or_else(|| {
+                            payment
+                                .get("payment_status")
+                                .and_then(Json::as_nonblank_text)
+                                .map(String::from)
+                        })
                         .unwrap_or_else(|| "failed".into());
                     let e = KassaError::new(
                         ErrorKind::Provider,
@@ -587,15 +625,33 @@ impl QrWalletSale {
     fn is_ours(&self, last: &Json) -> bool {
         let stored = last.get("order");
         let sent = self.order_sent.as_ref();
-        let our_uuid = sent.and_then(|o| text_of(o.get("uuid")));
-        let their_uuid = stored.and_then(|o| text_of(o.get("uuid")));
+        let our_uuid = sent.and_then(|o| {
+            o.get("uuid")
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
+        });
+        let their_uuid = stored.and_then(|o| {
+            o.get("uuid")
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
+        });
         if our_uuid.is_some() && our_uuid == their_uuid {
             return true;
         }
-        let our_id = sent.and_then(|o| text_of(o.pointer(&["extra_info", "qr_payment_id"])));
+        let our_id = sent.and_then(|o| {
+            o.pointer(&["extra_info", "qr_payment_id"])
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
+        });
         let their_id = stored.and_then(|o| {
-            text_of(o.pointer(&["extra_info", "QrPaymentID"]))
-                .or_else(|| text_of(o.pointer(&["extra_info", "qr_payment_id"])))
+            o.pointer(&["extra_info", "QrPaymentID"])
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
+                .or_else(|| {
+                    o.pointer(&["extra_info", "qr_payment_id"])
+                        .and_then(Json::as_nonblank_text)
+                        .map(String::from)
+                })
         });
         our_id.is_some() && our_id == their_id
     }
@@ -603,9 +659,20 @@ impl QrWalletSale {
     /// The orderCreate-shaped receipt of an orderLast result.
     fn receipt_of_last(last: &Json) -> Option<Json> {
         let fm = last.get("result").filter(|r| r.as_object().is_some());
-        let url = text_of(fm.and_then(|r| r.get("QRCodeURL")))
-            .or_else(|| text_of(last.get("qr_url")))
-            .or_else(|| text_of(last.pointer(&["order", "result_url"])))?;
+        let url = fm
+            .and_then(|r| r.get("QRCodeURL"))
+            .and_then(Json::as_nonblank_text)
+            .map(String::from)
+            .or_else(|| {
+                last.get("qr_url")
+                    .and_then(Json::as_nonblank_text)
+                    .map(String::from)
+            })
+            .or_else(|| {
+                last.pointer(&["order", "result_url"])
+                    .and_then(Json::as_nonblank_text)
+                    .map(String::from)
+            })?;
         let mut m = Map::new();
         let pairs = [
             ("terminal_id", "TerminalID"),
@@ -678,7 +745,7 @@ impl QrWalletSale {
         let op = self.wallet.confirm;
         let tail = format!(
             "The sale is complete and fiscalized (receipt {}); only {} has not acknowledged the receipt link. Sending it again is safe: run qrWalletSale again with resume: error.details.resume (it only confirms), or call {op} yourself.",
-            self.receipt.as_ref().and_then(|r| text_of(r.get("qr_url"))).unwrap_or_default(),
+            self.receipt.as_ref().and_then(|r| r.get("qr_url").and_then(Json::as_nonblank_text).map(String::from)).unwrap_or_default(),
             self.wallet.title
         );
         match outcome {
@@ -715,8 +782,7 @@ impl QrWalletSale {
             ))
         });
         let fiscal =
-            receipt::to_fiscal_receipt_with(ReceiptProvider::FiscalBox, &receipt, Some(&order))
-                .unwrap_or(Json::Null);
+            super::receipt::to_receipt_with_order(&receipt, Some(&order)).unwrap_or(Json::Null);
         let mut m = Map::new();
         m.insert("provider", Json::str(self.wallet.payment));
         m.insert("outcome", Json::str("success"));
@@ -726,7 +792,10 @@ impl QrWalletSale {
         m.insert("confirmation", confirmation);
         m.insert(
             "receipt_url",
-            text_of(receipt.get("qr_url"))
+            receipt
+                .get("qr_url")
+                .and_then(Json::as_nonblank_text)
+                .map(String::from)
                 .map(Json::String)
                 .unwrap_or(Json::Null),
         );

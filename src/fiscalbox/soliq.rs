@@ -15,6 +15,7 @@
 
 use crate::error::{KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
+use crate::http::HttpUrl;
 use crate::json::{Json, Map};
 use crate::schema::native_only;
 use crate::time::{self, DateTime};
@@ -65,16 +66,9 @@ impl SoliqQr {
         m.insert("path", Json::str(self.path.clone()));
         m.insert("host", Json::str(self.host.clone()));
         m.insert("url", Json::str(self.url()));
-        m.insert("datetime", Json::str(local_iso(&self.date_time)));
+        m.insert("datetime", Json::str(self.date_time.to_local_iso()));
         Json::Object(m)
     }
-}
-
-/// `2020-05-18T22:14:03` — no zone: the docs do not say which one `c` is in.
-pub fn local_iso(dt: &DateTime) -> String {
-    let mut text = dt.to_iso8601(0);
-    text.pop(); // the `Z`
-    text
 }
 
 const LINK_SHAPE: &str =
@@ -192,32 +186,20 @@ pub fn parse(url: &str) -> Result<SoliqQr> {
 }
 
 pub fn parse_with(url: &str, options: ParseOptions) -> Result<SoliqQr> {
-    let text = url.trim();
-    let lower_prefix = text.get(..8).unwrap_or(text).to_ascii_lowercase();
-    let rest = if lower_prefix.starts_with("https://") {
-        text.get(8..)
-    } else if lower_prefix.starts_with("http://") {
-        text.get(7..)
-    } else {
-        None
-    }
-    .ok_or_else(|| {
-        KassaError::validation("url", format!("{LINK_SHAPE} (it must start with https://)"))
+    let url = HttpUrl::parse(url.trim()).ok_or_else(|| {
+        KassaError::validation(
+            "url",
+            format!("{LINK_SHAPE} (it must be an absolute https:// link without spaces)"),
+        )
     })?;
-    let rest = rest.split('#').next().unwrap_or_default();
-    let (location, query) = match rest.split_once('?') {
-        Some((l, q)) => (l, q),
+    let rest = url.rest.split('#').next().unwrap_or_default();
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, q),
         None => (rest, ""),
     };
-    let (host, path) = match location.find('/') {
-        Some(i) => (
-            location.get(..i).unwrap_or_default(),
-            location.get(i..).unwrap_or("/"),
-        ),
-        None => (location, "/"),
-    };
-    let host = host.to_ascii_lowercase();
-    if !valid_host(&host) {
+    let path = if path.is_empty() { "/" } else { path };
+    let host = url.host.to_ascii_lowercase();
+    if url.port.is_some() || !valid_host(&host) {
         return Err(KassaError::validation(
             "url",
             format!(
@@ -230,15 +212,6 @@ pub fn parse_with(url: &str, options: ParseOptions) -> Result<SoliqQr> {
         return Err(KassaError::validation(
             "url",
             format!("{LINK_SHAPE} (the host is {host}, not ofd.soliq.uz)"),
-        ));
-    }
-    if path
-        .bytes()
-        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
-    {
-        return Err(KassaError::validation(
-            "url",
-            format!("{LINK_SHAPE} (the path contains spaces)"),
         ));
     }
     let mut found: [Option<&str>; 4] = [None; 4];

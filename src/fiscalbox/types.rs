@@ -2,6 +2,7 @@
 //! orders is in tiyin (integers, 1 sum = 100 tiyin), quantities ×1000; UzQR amounts are
 //! strings in sums. Result types are lenient where the spec says types drift (`OneOf`).
 
+use crate::http::HttpUrl;
 use crate::json::Json;
 use crate::money::Decimal;
 use crate::schema::{Check, Field, Ty};
@@ -59,10 +60,7 @@ pub static OKM_REFUND: Check = Check {
 pub static HTTP_URL: Check = Check {
     rule: "must be an absolute http(s) URL without spaces (the receipt's qr_url, https://ofd.soliq.uz/check?t=...&r=...&c=...&s=...)",
     test: |v| {
-        v.as_str().is_some_and(|s| {
-            (s.starts_with("https://") || s.starts_with("http://"))
-                && !s.bytes().any(|b| b.is_ascii_whitespace())
-        })
+        v.as_str().and_then(HttpUrl::parse).is_some()
     },
 };
 
@@ -70,9 +68,7 @@ pub static RECEIPT_URL: Check = Check {
     rule: "must be the receipt's Soliq link as an absolute http(s) URL without spaces or brackets: the qr_url of orderCreate, e.g. https://ofd.soliq.uz/check?t=UZ170703100189&r=643&c=20200518221403&s=248429044289",
     test: |v| {
         v.as_str().is_some_and(|s| {
-            (s.starts_with("https://") || s.starts_with("http://"))
-                && s.len() > 8
-                && !s.bytes().any(|b| b.is_ascii_whitespace() || matches!(b, b'[' | b']' | b'"' | b'<' | b'>'))
+            HttpUrl::parse(s).is_some() && !s.bytes().any(|b| matches!(b, b'[' | b']' | b'"' | b'<' | b'>'))
         })
     },
 };
@@ -898,7 +894,7 @@ pub static BANNER_PARAMS: [Field; 1] = [Field::req(
 .check(&NOT_EMPTY)];
 
 pub static WALLET_PARAMS: [Field; 2] = [
-    Field::req("amount", Ty::Int, "Amount in tiyin (1 sum = 100 tiyin), a positive integer. The published docs disagree on the unit (S2: tiyin, S1: sums); kassa takes tiyin and sends tiyin, or whole sums with the client option walletAmountUnit: 'sum'.").check(&POSITIVE_TIYIN),
+    Field::req("amount", Ty::Int, "Amount in tiyin (1 sum = 100 tiyin), a positive integer. The published docs disagree on the unit (S2: tiyin, S1: sums); kassa takes tiyin and sends them as the client option walletAmountUnit says — tiyin ('tiyin') or whole sums ('sum'); it has no default.").check(&POSITIVE_TIYIN),
     Field::req("qr_code", Ty::Str, "The code scanned from the customer's app (Click Pass, Payme Go, Uzum FastPay, AnorCheck).").check(&NOT_BLANK),
 ];
 

@@ -80,6 +80,17 @@ impl Map {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    /// Member lookup that falls back to ignoring ASCII case (Assist writes `Payment_ID`,
+    /// `payment_id` and `PAYMENT_ID` in different services): the exact key wins.
+    pub fn get_ci(&self, key: &str) -> Option<&Json> {
+        self.get(key).or_else(|| {
+            self.0
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v)
+        })
+    }
+
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
@@ -156,6 +167,21 @@ impl Json {
             Json::String(s) => Some(s),
             _ => None,
         }
+    }
+
+    /// A string, or a number's literal, as text: how providers that mix `"141"` and `141`
+    /// are read.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            Json::Number(n) => Some(n.literal()),
+            _ => None,
+        }
+    }
+
+    /// `as_text` trimmed, with blank text read as absent (a blank id identifies nothing).
+    pub fn as_nonblank_text(&self) -> Option<&str> {
+        self.as_text().map(str::trim).filter(|s| !s.is_empty())
     }
 
     pub fn as_object(&self) -> Option<&Map> {

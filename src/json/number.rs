@@ -212,9 +212,73 @@ pub fn integer_value(literal: &str) -> Option<i64> {
 #[cfg(not(target_arch = "wasm32"))]
 mod platform {
     /// Shortest round-trip digits of the float64 nearest to `literal` (core's formatter).
+    /// When two shortest candidates are equally close to the float, Go (and JavaScript's
+    /// `Number#toString`) take the one with the even last digit; core's formatter does not
+    /// always, so such ties are settled here (found by the Go differential:
+    /// `641.7058355112212e12` is 641705835511221.25, printed `…221.2` by Go).
     pub fn shortest(literal: &str) -> Option<String> {
         let x: f64 = literal.parse().ok()?;
-        x.is_finite().then(|| format!("{x:e}"))
+        if !x.is_finite() {
+            return None;
+        }
+        let shortest = format!("{:e}", x.abs());
+        let settled = even_on_tie(x.abs(), &shortest).unwrap_or(shortest);
+        Some(if x.is_sign_negative() {
+            format!("-{settled}")
+        } else {
+            settled
+        })
+    }
+
+    /// The even neighbour of `shortest` (`d.ddde±x` of the positive `x`) when `x` lies exactly
+    /// halfway between it and that neighbour and the neighbour round-trips too.
+    fn even_on_tie(x: f64, shortest: &str) -> Option<String> {
+        let (mantissa, exponent) = shortest.split_once('e')?;
+        let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+        if digits.bytes().last()? % 2 == 0 {
+            return None;
+        }
+        // The exact decimal expansion of x (751 significant digits cover every float64).
+        let exact = format!("{x:.800e}");
+        let (exact_mantissa, exact_exponent) = exact.split_once('e')?;
+        if exact_exponent != exponent {
+            return None;
+        }
+        let exact_digits: String = exact_mantissa
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        let n = digits.len();
+        let (truncated, rest) = (exact_digits.get(..n)?, exact_digits.get(n..)?);
+        let halfway = rest.starts_with('5') && rest.bytes().skip(1).all(|b| b == b'0');
+        if !halfway {
+            return None;
+        }
+        let neighbour = if digits == truncated {
+            increment(&digits)
+        } else {
+            let mut lower = digits.clone().into_bytes();
+            let last = lower.last_mut()?;
+            *last -= 1;
+            String::from_utf8(lower).ok()?
+        };
+        let scale = exponent.parse::<i64>().ok()? + 1 + (neighbour.len() as i64 - n as i64);
+        let candidate = format!("0.{neighbour}e{scale}");
+        (candidate.parse::<f64>().ok()? == x).then_some(candidate)
+    }
+
+    /// A digit string plus one in its last place (`"129"` → `"130"`, `"99"` → `"100"`).
+    fn increment(digits: &str) -> String {
+        let mut out = digits.as_bytes().to_vec();
+        for digit in out.iter_mut().rev() {
+            if *digit == b'9' {
+                *digit = b'0';
+            } else {
+                *digit += 1;
+                return String::from_utf8(out).unwrap_or_default();
+            }
+        }
+        format!("1{}", String::from_utf8(out).unwrap_or_default())
     }
 }
 

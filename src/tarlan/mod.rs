@@ -5,11 +5,12 @@ pub mod acquiring;
 pub mod agws;
 pub mod sign;
 
-use crate::client::{split_url, Config};
 use crate::codes::CodeTable;
+use crate::config::Config;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
 use crate::json::{self, Json, Map};
+use crate::operation::split_url;
 use crate::operation::Operation;
 
 /// Where the signature goes: AGWS uses `X-Signature`, acquiring `Authorization: Bearer`.
@@ -28,12 +29,13 @@ impl SignatureHeader {
     }
 }
 
-/// What a GET request signs: the JSON of its query parameters (documented for acquiring,
-/// our reading for AGWS) or an empty object (the other reading, selectable for AGWS).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GetSigning {
-    Query,
-    EmptyObject,
+crate::choice! {
+    /// What a GET request signs: the JSON of its query parameters (documented for acquiring,
+    /// our reading for AGWS) or an empty object (the other reading, selectable for AGWS).
+    pub enum GetSigning {
+        Query = "query",
+        EmptyObject = "empty",
+    }
 }
 
 /// Builds a signed Tarlan request. The body is serialized once by the canonical serializer;
@@ -104,48 +106,15 @@ pub fn encode_signed_with(
     })
 }
 
-/// Size limit for response bodies we parse (generous: card lists are the largest).
-const MAX_RESPONSE_BYTES: usize = 4 << 20;
-
-/// Parses a response body as JSON, turning gateway error pages and garbage into the right
-/// error kinds: a 5xx/429 page is a retryable transport error, a 2xx that is not JSON a
-/// decode error (the request may well have been performed).
-pub fn parse_json_body(provider_title: &str, response: &HttpResponse) -> Result<Json> {
-    let limits = json::Limits {
-        max_bytes: MAX_RESPONSE_BYTES,
-        ..json::Limits::default()
-    };
-    match json::parse_with_limits(response.body.trim(), limits) {
-        Ok(value) => Ok(value),
-        Err(parse_error) => Err(non_json_error(
-            provider_title,
-            response,
-            &parse_error.to_string(),
-        )),
-    }
-}
-
-pub fn non_json_error(provider_title: &str, response: &HttpResponse, problem: &str) -> KassaError {
-    let status = response.status;
-    if status >= 500 || status == 429 {
-        KassaError::new(
-            ErrorKind::Transport,
-            format!("{provider_title} answered HTTP {status} with a non-JSON body (a gateway or load-balancer error page); the provider may be overloaded or down — retry later"),
-        )
-        .with_http_status(status)
-        .with_retryable(true)
-    } else if status >= 400 {
-        KassaError::new(
-            ErrorKind::Transport,
-            format!("{provider_title} answered HTTP {status} with a non-JSON body; check the baseUrl and the path"),
-        )
-        .with_http_status(status)
-    } else {
-        KassaError::decode(format!(
-            "{provider_title} answered HTTP {status} but the body is not valid JSON ({problem}); the request may have been performed — check its status before repeating it"
-        ))
-        .with_http_status(status)
-    }
+/// The acknowledgement of a Tarlan notification (AGWS callback, acquiring webhook): HTTP 200
+/// and nothing else. The docs ask for the 200 and document no body (spec/tarlan-agws.md §2.10,
+/// spec/tarlan-acquiring.md §5.1), so the body is empty and no Content-Type is claimed.
+pub fn notification_ack() -> Json {
+    json::obj([
+        ("status", Json::int(200)),
+        ("headers", Json::Object(Map::new())),
+        ("body", Json::str("")),
+    ])
 }
 
 /// Turns a Tarlan error code into a `KassaError` using the provider's code table.
@@ -189,7 +158,7 @@ pub fn parse_envelope(
     table: &CodeTable,
     response: &HttpResponse,
 ) -> Result<Json> {
-    let body = parse_json_body(provider_title, response)?;
+    let body = response.json_body(provider_title)?;
     let Json::Object(mut envelope) = body else {
         return Err(KassaError::decode(format!(
             "{provider_title} answered with JSON that is not an object"

@@ -287,7 +287,7 @@ pub async fn run_flow(
         )
     })?;
     let call_options = CallOptions::from_json(&options)?;
-    let mut flow = (def.create)(&client, params, options)?;
+    let mut flow = (def.create)(client.as_ref(), params, options)?;
     let mut step = flow.start(js_sys::Date::now() as i64);
     loop {
         step = match step {

@@ -270,6 +270,27 @@ impl WasmClient {
         })
     }
 
+    /// One step of the payment journal's state machine (`crate::journal`): the record the
+    /// driver holds (JSON or `null`) and an event `{type, now, leaseMs, ...}` give the next
+    /// record and action as JSON. Generic on purpose: the journal adds no wasm of its own.
+    pub fn journal_step(&self, record: &str, event: &str) -> Result<String, JsValue> {
+        let run = || -> Result<String, KassaError> {
+            let record = match parse_arg(record, "record")? {
+                Json::Null => None,
+                value => Some(crate::journal::Record::from_json(&value)?),
+            };
+            let event = parse_arg(event, "event")?;
+            let clock = crate::journal::Clock {
+                now_ms: event.get("now").and_then(Json::as_i64).unwrap_or(0),
+                lease_ms: event.get("leaseMs").and_then(Json::as_i64).unwrap_or(0),
+            };
+            let event = crate::journal::Event::from_json(&event)?;
+            crate::journal::step(&self.inner, record, event, clock)
+                .map(|s| s.to_json().to_compact())
+        };
+        run().map_err(|e| to_js(self.inner.decorate(None, e)))
+    }
+
     /// Calls a method helper of this client's provider (it may use the client's secret).
     pub fn invoke(&self, name: &str, args: &str) -> Result<String, JsValue> {
         let client = &self.inner;
@@ -283,7 +304,7 @@ impl WasmClient {
             }
         };
         let args = parse_args(args).map_err(to_js)?;
-        run(client, &args)
+        run(&client.config, &args)
             .map(|r| r.to_compact())
             .map_err(|e| to_js(client.decorate(None, e)))
     }

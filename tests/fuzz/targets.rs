@@ -704,7 +704,7 @@ pub fn agws_callback(data: &[u8]) {
         option: "candidates",
         signature_of: &|body, set| callback::candidate_signature(body, AGWS_SECRET, set),
         parse: callback::parse_callback,
-        verify: &|args| callback::verify_callback(&client, args),
+        verify: &|args| callback::verify_callback(&client.config, args),
     };
     check_notification(&kind, &body, flags & 7, flags >> 3);
     // Without additional_data (the request rule), the candidate is the plain Tarlan signature.
@@ -734,7 +734,7 @@ pub fn acquiring_webhook(data: &[u8]) {
             webhook::candidate_signature(body, ACQUIRING_SECRET, set, escaping)
         },
         parse: webhook::parse_webhook,
-        verify: &|args| webhook::verify_webhook(&client, args),
+        verify: &|args| webhook::verify_webhook(&client.config, args),
     };
     check_notification(&kind, &body, (flags >> 2) & 7, flags >> 5);
     // The request rule is the plain Tarlan signature (in Go escaping).

@@ -11,7 +11,7 @@ test('the end-to-end demo passes every step against the emulator', () => {
   assert.equal(run.status, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /All demo steps gave the expected results\./);
   assert.doesNotMatch(run.stdout, /✘/);
-  for (const part of ['Tarlan AGWS', 'Tarlan acquiring', 'Assist', 'FiscalBox', 'Soliq link', 'webhook signature verified']) {
+  for (const part of ['Tarlan AGWS', 'Tarlan acquiring', 'Assist', 'FiscalBox', 'Soliq link', 'webhook signature verified', 'recovered by reconcile() in a new process']) {
     assert.ok(run.stdout.includes(part), `transcript mentions ${part}`);
   }
 });

@@ -6,6 +6,7 @@ import { startEmulator } from 'kassa/emulator';
 import { KassaError, TarlanAgws } from 'kassa';
 import { clientsFor } from './support/clients.mjs';
 import { assertCarries, lastRecorded } from './support/recorded.mjs';
+import { rejects } from './support/rejects.mjs';
 
 let emulator;
 let clients;
@@ -27,17 +28,6 @@ async function callChecked(provider, operation, params, { unwrap = (body) => bod
   if (!called.has(provider)) called.set(provider, new Set());
   called.get(provider).add(operation);
   return result;
-}
-
-async function rejects(promise, expected) {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof KassaError, `expected a KassaError, got ${error}`);
-    for (const [k, v] of Object.entries(expected)) assert.equal(error[k], v, `${k}: ${error.message}`);
-    return error;
-  }
-  assert.fail('expected a KassaError');
 }
 
 // ---------------------------------------------------------------------------------------------

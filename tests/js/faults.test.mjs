@@ -1,14 +1,16 @@
 // The fault-injection matrix: every money-moving operation of every client × every fault the
 // emulator can inject, over real HTTP. After each call the emulator's ledger is the truth:
 // no payment may be made twice, and none may be lost — the caller ends with the true outcome,
-// or with `unknown_outcome` whose reference resolves (through the provider's own status
-// operation) to the true outcome.
+// or with `unknown_outcome`, which the payment journal settles (`journal.adopt`, by the
+// operation's settle rule in the provider tables — the one the journal itself uses) to the
+// true outcome.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, FAULT_TYPES } from 'kassa/emulator';
 import { KassaError } from 'kassa';
+import { PaymentJournal, memoryStore } from 'kassa/journal';
 import { clientsFor } from './support/clients.mjs';
-import { MONEY_MOVING } from './support/money-moving.mjs';
+import { MONEY_MOVING, callScenario, journalOptions, viewOfRecord } from './support/money-moving.mjs';
 
 // The client's deadline per attempt; slow bodies trickle for longer than this.
 const TIMEOUT_MS = 600;
@@ -24,10 +26,16 @@ const FAULTS = {
 
 let emulator;
 let clients;
+let journal;
 
 before(async () => {
   emulator = await startEmulator({ timing: { pendingPolls: 0, callbackAttempts: 1 } });
   clients = clientsFor(emulator, { timeoutMs: TIMEOUT_MS, maxRetries: 2 });
+  // Settles immediately (adopt), with the default lease: the journal's own calls (probes,
+  // baselines, repeats) are single attempts within it, whatever these clients' retries.
+  journal = new PaymentJournal({
+    store: memoryStore(), clients: { agws: clients.agws, acquiring: clients.acquiring, fiscalbox: clients.fiscalbox },
+  });
 });
 after(() => emulator?.close());
 
@@ -44,12 +52,17 @@ test('money-moving operations × faults: no duplicate, no lost payment', { timeo
       serial += 1;
       const label = `${scenario.provider}.${scenario.flow ?? scenario.operation} × ${fault}`;
       const prepared = await scenario.prepare(clients, emulator, `m${Date.now()}${serial}`);
+      const { provider, operation } = scenario;
+      const params = scenario.params(prepared);
+      const options = journalOptions(scenario, prepared);
+      // What a settle rule that compares before and after needs (a pin-pad count, the last receipt).
+      const baseline = await journal.measure(provider, operation, params, options);
       const mark = emulator.ledger.requests.length;
       emulator.inject({ provider: scenario.provider, operation: scenario.operation, fault: { type: fault, ...faultOptions } });
       let callerView;
       let how;
       try {
-        const result = await scenario.call(clients, prepared);
+        const result = await callScenario(clients, scenario, prepared);
         callerView = scenario.viewOfResult(result);
         how = `result (${callerView})`;
         totals.succeeded += 1;
@@ -57,8 +70,9 @@ test('money-moving operations × faults: no duplicate, no lost payment', { timeo
         if (!(error instanceof KassaError)) throw error;
         if (error.kind === 'unknown_outcome') {
           assert.ok(error.reference && Object.keys(error.reference).length > 0, `${label}: unknown_outcome without a reference`);
-          callerView = await scenario.resolve(clients, error.reference, prepared);
-          how = `unknown_outcome → ${callerView} via ${JSON.stringify(error.reference)}`;
+          const record = await journal.adopt(provider, operation, params, { ...options, baseline, error });
+          callerView = viewOfRecord(record);
+          how = `unknown_outcome ${JSON.stringify(error.reference)} → journal ${record.state} after ${record.attempts} send(s)`;
           totals.unknownResolved += 1;
         } else if (error.details?.duplicate && error.details?.resolved) {
           // The retry of an idempotent write met the provider's duplicate answer, and the SDK

@@ -63,6 +63,7 @@ test('canonicalJson follows Go in every documented detail (same cases as the Rus
   for (const group of ['numbers', 'strings', 'objects']) {
     for (const [input, go] of goCases[group]) assert.equal(canonicalJson(input), go, `${group}: ${input}`);
   }
+  for (const [body, secret, go] of goCases.signatures) assert.equal(tarlanSign(body, secret), go, `signature of ${body}`);
   assert.equal(canonicalJson({ b: 1, a: [{ d: 1, c: 0.1 + 0.2 }] }), '{"a":[{"c":0.30000000000000004,"d":1}],"b":1}');
   assert.equal(canonicalJson({ url: 'https://x.kz/?a=1&b=<2>' }), '{"url":"https://x.kz/?a=1\\u0026b=\\u003c2\\u003e"}');
 });
@@ -117,7 +118,8 @@ test('TarlanAgws builds the fiscal receipt request exactly and parses both docum
   assert.deepEqual(request, {
     method: 'GET',
     url: 'https://agwsapi.tarlanpayments.kz/fiscalization/api/v1/payment/fiscalization/order?provider_order_id=pr10010&provider_code=code&provider_service_code=service_code',
-    headers: { Accept: 'application/json', 'X-Signature': '06db6a7291b1503767ecedfe73dae0699474f58fea091c602a4d7afd696fb528' },
+    // Seed 000's header table: Content-Type: application/json and X-Signature (Accept is ours).
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Signature': '06db6a7291b1503767ecedfe73dae0699474f58fea091c602a4d7afd696fb528' },
     body: null,
   });
   const empty = new TarlanAgws({ secret: '12345', getSigning: 'empty' });

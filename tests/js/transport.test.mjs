@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { TarlanAgws, KassaError } from 'kassa';
+import { TarlanAgws } from 'kassa';
+import { rejects } from './support/rejects.mjs';
 
 let server;
 let base;
@@ -36,18 +37,6 @@ after(() => new Promise((resolve) => server.close(resolve)));
 function client(extra = {}) {
   received.length = 0;
   return new TarlanAgws({ secret: '12345', agent: 'tarlan', project: 'mobile', baseUrl: base, ...extra });
-}
-
-async function rejects(promise, expected) {
-  let error;
-  try {
-    await promise;
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error instanceof KassaError, `expected a KassaError, got ${error}`);
-  for (const [k, v] of Object.entries(expected)) assert.equal(error[k], v, `${k}: ${error.message}`);
-  return error;
 }
 
 test('a read is retried after a 502 page and the typed method equals call()', async () => {

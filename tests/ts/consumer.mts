@@ -81,7 +81,7 @@ async function receiptOf(): Promise<FiscalReceipt> {
 }
 
 // FiscalBox: QR-wallet sale step by step, Soliq links, billing.
-const fb = new FiscalBox({ baseUrl: 'http://192.168.1.50:8080' });
+const fb = new FiscalBox({ baseUrl: 'http://192.168.1.50:8080', walletAmountUnit: 'tiyin' });
 async function sell(): Promise<string> {
   const paid = await fb.anor({ amount: 1_500_000, qr_code: 'code' });
   const confirmed = await fb.anorConfirm({ transaction_id: String(paid.transaction_id), qr_code: 'https://ofd.soliq.uz/check?t=..' });
@@ -110,3 +110,25 @@ const passThrough = assist.build('fiscalize', {
   Payment_ID: 'order-42', Type: 'sell', Email: 'buyer@example.kz', ChequeItems: [], Language: 'RU',
 });
 void passThrough;
+
+// kassa/journal (hand-written declarations): the documented usage compiles, mistakes do not.
+import { PaymentJournal, sqliteStore, postgresStore, d1Store, memoryStore, KassaError as JournalError } from 'kassa/journal';
+import type { JournalRecord, JournalState, ReconcileSummary, JournalStore, JournalOptions } from 'kassa/journal';
+async function journaled(db: { prepare(sql: string): unknown; transaction(fn: () => void): unknown }): Promise<JournalState> {
+  const options: JournalOptions = { store: sqliteStore(db), clients: { agws, fiscalbox: fb } };
+  const journal = new PaymentJournal({ ...options, leaseMs: 90_000 });
+  await journal.migrate();
+  const record: JournalRecord = await journal.pay('agws', 'cashIn', { username: '989898', amount: '100.50', service_code: '201106', external_id: '200001' });
+  await journal.pay('fiscalbox', 'humo', { amount: 100_000 }, { key: 'sale-7' });
+  const summary: ReconcileSummary = await journal.reconcile({ olderThanMs: 0, limit: 50 });
+  const { reply } = await journal.applyCallback('agws', '{}', { 'x-signature': 'ff' });
+  const listed: JournalRecord[] = await journal.list({ state: 'unknown', provider: 'agws' });
+  // @ts-expect-error: clients are kassa clients by provider
+  new PaymentJournal({ store: memoryStore(), clients: { agws: 'nope' } });
+  // @ts-expect-error: not a provider of the journal
+  await journal.pay('fiscalboxBilling', 'login', {});
+  void [summary.unknown, reply.status, listed, JournalError, postgresStore, d1Store];
+  return record.state;
+}
+const stores: Array<(x: never) => JournalStore> = [sqliteStore, postgresStore, d1Store];
+void [journaled, stores];

@@ -7,6 +7,8 @@ use crate::error::ErrorKind::{Provider, Signature, Validation};
 
 /// The code a repeated `project_reference_id` is refused with.
 pub const DUPLICATE: i64 = 5000;
+/// "transaction not found": what `status` answers for a reference it does not know.
+pub const NOT_FOUND: i64 = 5103;
 
 pub static ERRORS: CodeTable = CodeTable {
     id: "errors",

@@ -7,13 +7,19 @@ pub mod webhook;
 
 use super::sign::{self, Escaping};
 use super::{encode_signed_with, parse_envelope, GetSigning, SignatureHeader};
-use crate::client::{validate_base_url, Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
-use crate::codes::CodeTable;
+use crate::codes::{CodeTable, Outcome};
+use crate::config::{Config, ProviderSettings, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
-use crate::http::{decode_component, HttpRequest, HttpResponse, Method};
+use crate::http::{
+    decode_component, validate_base_url, HttpRequest, HttpResponse, HttpUrl, Method,
+};
+use crate::journal;
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
-use crate::schema::{self, Check, Extra, Field, Ty};
+use crate::operation::{
+    BuildCtx, Evidence, MeasureFn, OpClass, Operation, Probe, Resolve, Settle, Verdict,
+};
+use crate::provider::{Notification, ProviderDef};
+use crate::schema::{self, Check, Extra, Field, Ty, HTTP_URL};
 
 pub const PROVIDER_ID: &str = "acquiring";
 const TITLE: &str = "Tarlan acquiring";
@@ -55,14 +61,6 @@ const TYPE_CODES: &[&str] = &[
     "card_link",
     "two_stage_pay_in",
 ];
-
-static HTTP_URL: Check = Check {
-    rule: "must be an absolute http(s) URL",
-    test: |v| {
-        v.as_str()
-            .is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"))
-    },
-};
 
 static MAX_50_CHARS: Check = Check {
     rule: "must be at most 50 characters (the documented limit)",
@@ -131,6 +129,18 @@ const ADDITIONAL_DATA: Field = Field::opt(
     "additional_data",
     Ty::AnyObject,
     "Free-form merchant data, echoed back in the webhook and status; sent but never signed.",
+);
+/// `project_id` / `project_reference_id` where only the cut-off part of a truncated table can
+/// hold them (the pay-outs without a form): optional, and sent only when given.
+const TRUNCATED_PROJECT_ID: Field = Field::opt(
+    "project_id",
+    Ty::Int,
+    "Project id (presumed: not in the visible rows of the truncated table; sent only when passed here, not filled from `projectId`).",
+);
+const TRUNCATED_PROJECT_REFERENCE_ID: Field = Field::opt(
+    "project_reference_id",
+    Ty::Str,
+    "Merchant order number (presumed: not in the visible rows of the truncated table). Give it: it is what finds the pay-out with `status` when its answer is lost.",
 );
 const PROJECT_ORDER_ID: Field = Field::opt(
     "project_order_id",
@@ -348,6 +358,82 @@ const fn status_resolve(fixed: &'static [(&'static str, &'static str)]) -> Resol
     }
 }
 
+/// A transaction created under the request's own `project_reference_id` is settled by its
+/// `status`; 5103 "transaction not found" means it never arrived.
+const STATUS_SETTLE: Settle = Settle {
+    key: &["project_reference_id"],
+    answered: Outcome::Pending,
+    probe: Probe::Resolve,
+    judge: |evidence| journal::by_status(evidence, &[codes::NOT_FOUND]),
+};
+
+/// Refunds and charges name the paid transaction by `transaction_id`, but `status` finds it
+/// only by its `project_reference_id` and `type`: the caller gives them (`lookup`).
+const fn base_status(before: Option<MeasureFn>) -> Probe {
+    Probe::Read {
+        operation: "status",
+        copy: &[],
+        needs: &["project_reference_id", "type"],
+        fixed: &[],
+        before,
+    }
+}
+
+/// Two-stage charge: the base transaction is `success` once charged, still `authorized` if not.
+const CHARGE_SETTLE: Settle = Settle {
+    key: &["transaction_id"],
+    answered: Outcome::Pending,
+    probe: base_status(None),
+    judge: judge_charge,
+};
+
+/// A partial refund has no reference of its own (several may follow one payment): the caller
+/// names it, and the base transaction's refund count, read before and after, tells.
+const REFUND_SETTLE: Settle = Settle {
+    key: &[],
+    answered: Outcome::Success,
+    probe: base_status(Some(refund_count)),
+    judge: judge_refund,
+};
+
+fn refund_count(answer: std::result::Result<&Json, &KassaError>) -> Option<Json> {
+    let refunds = answer.ok()?.get("refunds");
+    match refunds {
+        None | Some(Json::Null) => Some(Json::int(0)),
+        Some(list) => list.as_array().map(|l| Json::int(l.len() as i64)),
+    }
+}
+
+fn judge_refund(evidence: &Evidence) -> Verdict {
+    let verdict = journal::by_count(evidence, refund_count(evidence.answer));
+    match (verdict, evidence.answer) {
+        // The refund entry the status lists last is this one.
+        (Verdict::Performed { outcome, .. }, Ok(status)) => Verdict::Performed {
+            outcome,
+            result: status
+                .get("refunds")
+                .and_then(Json::as_array)
+                .and_then(|l| l.last())
+                .cloned(),
+        },
+        (verdict, _) => verdict,
+    }
+}
+
+fn judge_charge(evidence: &Evidence) -> Verdict {
+    let Ok(status) = evidence.answer else {
+        return journal::by_status(evidence, &[]);
+    };
+    match status.pointer(&["transaction_status", "code"]).and_then(Json::as_str) {
+        Some("success") => journal::reported(status),
+        Some("authorized") => Verdict::Absent,
+        Some(code) => Verdict::Unsettled(format!(
+            "the charged transaction is `{code}`, which tells neither that it was charged nor that it was not"
+        )),
+        None => journal::reported(status),
+    }
+}
+
 const IDS: &[&str] = &["merchant_id", "project_id"];
 
 const fn form_op(
@@ -362,6 +448,7 @@ const fn form_op(
         .class(OpClass::IdempotentWrite)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(type_code))
+        .settle(STATUS_SETTLE)
         .params(fields)
         .from_options(IDS)
         .prefill(prefill_failure_redirect)
@@ -424,6 +511,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "one_click_pay_in")]))
+        .settle(STATUS_SETTLE)
         .params(&[
             AMOUNT,
             CALLBACK_URL,
@@ -438,63 +526,74 @@ pub static OPERATIONS: [Operation; 14] = [
         .from_options(IDS)
         .result(ONE_CLICK_RESULT)
         .finish(finish_one_click),
+    // The visible rows of the (truncated) table, spec §4.2: amount*, callback_url, description*,
+    // project_order_id, merchant_id*. What the cut-off rows may hold is optional and sent only
+    // when given — project_id too, so it is not filled from the client options.
     Operation::new("payOutDirect", Method::Post, "/transaction/api/v1/system/pay-out")
-        .summary("Pay-out without the form (Russian docs only; table incomplete: undocumented fields pass through)")
+        .summary("Pay-out without the form (Russian docs only; table truncated: the visible fields, plus what you pass)")
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "out")]))
+        .settle(STATUS_SETTLE)
         .params(&[
             AMOUNT,
             CALLBACK_URL,
             DESCRIPTION,
             PROJECT_ORDER_ID,
             MERCHANT_ID,
-            PROJECT_ID,
-            PROJECT_REFERENCE_ID,
-            Field::opt("project_client_id", Ty::Str, "Owner of the saved card (presumed; not in the visible table)."),
-            Field::opt("card_token", Ty::Str, "Saved-card token of the destination card (presumed; not in the visible table)."),
+            TRUNCATED_PROJECT_ID,
+            TRUNCATED_PROJECT_REFERENCE_ID,
+            Field::opt("project_client_id", Ty::Str, "Owner of the saved card (presumed; not in the visible rows of the truncated table)."),
+            Field::opt("card_token", Ty::Str, "Saved-card token of the destination card (presumed; not in the visible rows of the truncated table)."),
             ADDITIONAL_DATA,
         ])
         .extra(Extra::PassThrough)
         .prefill(drop_empty_strings)
-        .from_options(IDS)
+        .from_options(&["merchant_id"])
         .envelope(object_envelope)
         .result(TRANSACTION_RESULT)
         .finish(finish_transaction_result),
+    // The visible rows of the (truncated) table, spec §4.3: phone_number*, callback_url,
+    // description*, merchant_id*, project_client_id. Even `amount` is in the cut-off part:
+    // optional like the rest of it, and sent when given.
     Operation::new("payOutByPhone", Method::Post, "/transaction/api/v1/primal/payout/phone")
-        .summary("Pay-out to a mobile number (Russian docs only; table incomplete: undocumented fields pass through)")
+        .summary("Pay-out to a mobile number (Russian docs only; table truncated: the visible fields, plus what you pass)")
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "out")]))
+        .settle(STATUS_SETTLE)
         .params(&[
             Field::req("phone_number", Ty::Str, "Mobile number to pay out to."),
-            AMOUNT,
             CALLBACK_URL,
             DESCRIPTION,
             MERCHANT_ID,
-            PROJECT_ID,
-            PROJECT_REFERENCE_ID,
             Field::opt("project_client_id", Ty::Str, "Merchant-side client id."),
+            Field::opt("amount", AMOUNT_KZT, "Amount in KZT (presumed: the visible rows of the truncated table do not show it; a number or decimal string with at most 2 decimals, sent as a JSON number)."),
+            TRUNCATED_PROJECT_ID,
+            TRUNCATED_PROJECT_REFERENCE_ID,
             ADDITIONAL_DATA,
         ])
         .extra(Extra::PassThrough)
         .prefill(drop_empty_strings)
-        .from_options(IDS)
+        .from_options(&["merchant_id"])
         .envelope(object_envelope)
         .result(TRANSACTION_RESULT)
         .finish(finish_transaction_result),
+    // The newest copy of the page (spec §4.9, copy A) lists transaction_id* Integer and
+    // amount* Float only. The older copies B/C also list description, merchant_id and
+    // project_id (all String): sent only when passed, never filled from the client options.
     Operation::new("charge", Method::Post, "/transaction/api/v1/system/two-stage/charge")
         .summary("Two-stage payment: debit (fully or partly) an authorized transaction (Russian docs only)")
         .class(OpClass::MoneyMoving)
         .reference(&["transaction_id"])
+        .settle(CHARGE_SETTLE)
         .params(&[
             Field::req("transaction_id", Ty::Int, "The authorized transaction to debit."),
             AMOUNT,
-            Field::opt("merchant_id", Ty::Int, "Merchant id (sent when the client has `merchantId`; one archived copy lists it)."),
-            Field::opt("project_id", Ty::Int, "Project id (sent when the client has `projectId`; one archived copy lists it)."),
-            Field::opt("description", Ty::Str, "Description."),
+            Field::opt("merchant_id", Ty::OneOf(&[Ty::Int, Ty::Str]), "Merchant id: only older copies of the page list it (as String); sent only when passed here."),
+            Field::opt("project_id", Ty::OneOf(&[Ty::Int, Ty::Str]), "Project id: only older copies of the page list it (as String); sent only when passed here."),
+            Field::opt("description", Ty::Str, "Description: only older copies of the page list it."),
         ])
-        .from_options(IDS)
         .envelope(object_envelope)
         .result(TRANSACTION_RESULT)
         .finish(finish_transaction_result),
@@ -541,6 +640,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .summary("Refund (partial or full) of a successful transaction")
         .class(OpClass::MoneyMoving)
         .reference(&["transaction_id"])
+        .settle(REFUND_SETTLE)
         .params(&[
             Field::req("amount", AMOUNT_KZT, "Amount to refund, KZT (documented as Integer; fractions up to 2 decimals are sent as numbers)."),
             Field::req("transaction_id", Ty::Int, "Gateway transaction id (from the payment page URL, the webhook or `status` id)."),
@@ -593,16 +693,13 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &TABLES,
     helpers: &webhook::HELPERS,
     flows: &[],
+    receipt: None,
+    notification: Some(Notification {
+        signature_header: "authorization",
+        verify: webhook::verify_webhook,
+        ack: super::notification_ack,
+    }),
 };
-
-fn host_of(url: &str) -> &str {
-    url.split("://")
-        .nth(1)
-        .unwrap_or("")
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("")
-}
 
 fn configure(options: &Map) -> Result<Config> {
     let explicit_env = options.get("environment").and_then(Json::as_str);
@@ -615,7 +712,9 @@ fn configure(options: &Map) -> Result<Config> {
     let mut reported_env = environment.to_string();
     if let Some(base) = options.get("baseUrl").and_then(Json::as_str) {
         let base = validate_base_url(base)?;
-        let host = host_of(&base).to_ascii_lowercase();
+        let host = HttpUrl::parse(&base)
+            .map(|url| url.host.to_ascii_lowercase())
+            .unwrap_or_default();
         if host.ends_with("test-tarlanpayments.kz") {
             return Err(KassaError::config(
                 "baseUrl",
@@ -650,56 +749,101 @@ fn configure(options: &Map) -> Result<Config> {
             config.defaults.insert(wire, value.clone());
         }
     }
-    config
-        .settings
-        .insert("environment", Json::str(reported_env));
-    if let Some(Json::Object(paths)) = options.get("paths") {
-        for (name, path) in paths.iter() {
-            if !OPERATIONS.iter().any(|op| op.name == name) {
-                return Err(KassaError::config(
-                    format!("paths.{name}"),
-                    "is not an operation of TarlanAcquiring",
-                ));
-            }
-            let ok = path
+    let mut paths = Vec::new();
+    if let Some(Json::Object(given)) = options.get("paths") {
+        for (name, path) in given.iter() {
+            let op = OPERATIONS
+                .iter()
+                .find(|op| op.name == name)
+                .ok_or_else(|| {
+                    KassaError::config(
+                        format!("paths.{name}"),
+                        "is not an operation of TarlanAcquiring",
+                    )
+                })?;
+            let path = path
                 .as_str()
-                .is_some_and(|p| p.starts_with('/') && !p.contains(['?', '#', ' ']));
-            if !ok {
-                return Err(KassaError::config(
-                    format!("paths.{name}"),
-                    "must be a path starting with '/' (no query or fragment)",
-                ));
-            }
+                .filter(|p| p.starts_with('/') && !p.contains(['?', '#', ' ']))
+                .ok_or_else(|| {
+                    KassaError::config(
+                        format!("paths.{name}"),
+                        "must be a path starting with '/' (no query or fragment)",
+                    )
+                })?;
+            paths.push((op.name, path.to_string()));
         }
-        config.settings.insert("paths", Json::Object(paths.clone()));
     }
-    if let Some(escaping) = options.get("signatureEscaping") {
-        config
-            .settings
-            .insert("signatureEscaping", escaping.clone());
+    let webhook_signed_sets = match options.get("webhookSignedSets") {
+        Some(names) => Some(
+            webhook::signed_sets(names)
+                .map_err(|_| KassaError::config("webhookSignedSets", webhook::SIGNED_SETS_RULE))?,
+        ),
+        None => None,
+    };
+    Ok(config.with_settings(Settings {
+        environment: reported_env,
+        paths,
+        signature_escaping: options
+            .get("signatureEscaping")
+            .and_then(Json::as_str)
+            .and_then(Escaping::from_name),
+        webhook_signed_sets,
+    }))
+}
+
+/// What the acquiring options chose beyond the shared ones.
+#[derive(Debug)]
+pub struct Settings {
+    /// 'production', 'sandbox', or 'custom' for another `baseUrl`.
+    environment: String,
+    /// Path overrides by operation (`paths`).
+    paths: Vec<(&'static str, String)>,
+    /// `signatureEscaping`, when given (Go otherwise).
+    signature_escaping: Option<Escaping>,
+    /// `webhookSignedSets`, when given (all three otherwise).
+    pub webhook_signed_sets: Option<Vec<webhook::SignedSet>>,
+}
+
+impl ProviderSettings for Settings {
+    fn describe(&self) -> Map {
+        let mut m = Map::new();
+        m.insert("environment", Json::str(self.environment.clone()));
+        if !self.paths.is_empty() {
+            let paths = self
+                .paths
+                .iter()
+                .map(|(op, path)| (op.to_string(), Json::str(path.clone())))
+                .collect();
+            m.insert("paths", Json::Object(paths));
+        }
+        if let Some(escaping) = self.signature_escaping {
+            m.insert("signatureEscaping", Json::str(escaping.as_str()));
+        }
+        if let Some(sets) = &self.webhook_signed_sets {
+            let names = sets.iter().map(|s| Json::str(s.as_str())).collect();
+            m.insert("webhookSignedSets", Json::Array(names));
+        }
+        m
     }
-    if let Some(sets) = options.get("webhookSignedSets") {
-        config.settings.insert("webhookSignedSets", sets.clone());
-    }
-    Ok(config)
+}
+
+/// The acquiring settings of a config this provider made.
+pub fn settings_of(config: &Config) -> Option<&Settings> {
+    config.settings()
 }
 
 /// The string escaping chosen by `signatureEscaping` (Go by default).
 pub fn escaping_of(config: &Config) -> Escaping {
-    config
-        .setting("signatureEscaping")
-        .and_then(Escaping::from_name)
+    settings_of(config)
+        .and_then(|s| s.signature_escaping)
         .unwrap_or(Escaping::Go)
 }
 
 /// The path of `op`, after the `paths` option.
 pub fn path_of<'a>(config: &'a Config, op: &'a Operation) -> &'a str {
-    config
-        .settings
-        .get("paths")
-        .and_then(|p| p.get(op.name))
-        .and_then(Json::as_str)
-        .unwrap_or(op.path)
+    settings_of(config)
+        .and_then(|s| s.paths.iter().find(|(name, _)| *name == op.name))
+        .map_or(op.path, |(_, path)| path.as_str())
 }
 
 fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Result<HttpRequest> {

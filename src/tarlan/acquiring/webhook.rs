@@ -10,7 +10,7 @@
 //! webhook as a trigger and confirm with `status` before fulfilling an order.
 
 use super::{escaping_of, payment_page, STATUS_CODES, TYPE_CODES};
-use crate::client::Client;
+use crate::config::Config;
 use crate::error::{ErrorKind, KassaError, Result};
 use crate::helper::{arg, Helper, HelperFn};
 use crate::http::parse_query;
@@ -137,24 +137,30 @@ pub fn parse_webhook(body: &Json) -> Result<Json> {
     Ok(webhook)
 }
 
-fn allowed_sets(client: &Client, options: Option<&Json>) -> Result<Vec<SignedSet>> {
-    let names = options
-        .and_then(|o| o.get("signedSets"))
-        .or_else(|| client.config.settings.get("webhookSignedSets"));
-    match names.and_then(Json::as_array) {
-        Some(names) => names
-            .iter()
-            .map(|n| {
-                n.as_str().and_then(SignedSet::from_name).ok_or_else(|| {
-                    KassaError::validation(
-                        "options.signedSets",
-                        "may contain only 'request_rule', 'with_additional_data' and 'everything'",
-                    )
-                })
-            })
-            .collect(),
-        None => Ok(SignedSet::ALL.to_vec()),
+/// The rule of a list of signed-set names.
+pub const SIGNED_SETS_RULE: &str =
+    "may contain only 'request_rule', 'with_additional_data' and 'everything'";
+
+/// Reads a list of signed-set names.
+pub fn signed_sets(names: &Json) -> Result<Vec<SignedSet>> {
+    let refuse = || KassaError::validation("options.signedSets", SIGNED_SETS_RULE);
+    names
+        .as_array()
+        .ok_or_else(refuse)?
+        .iter()
+        .map(|n| n.as_str().and_then(SignedSet::from_name).ok_or_else(refuse))
+        .collect()
+}
+
+/// The sets a verification accepts: the call's `signedSets`, else the client's
+/// `webhookSignedSets`, else all three.
+fn allowed_sets(config: &Config, options: Option<&Json>) -> Result<Vec<SignedSet>> {
+    if let Some(names) = options.and_then(|o| o.get("signedSets")) {
+        return signed_sets(names);
     }
+    Ok(super::settings_of(config)
+        .and_then(|s| s.webhook_signed_sets.clone())
+        .unwrap_or_else(|| SignedSet::ALL.to_vec()))
 }
 
 fn signature_arg<'a>(args: &'a [Json], index: usize, what: &str) -> Result<&'a str> {
@@ -172,12 +178,12 @@ fn signature_arg<'a>(args: &'a [Json], index: usize, what: &str) -> Result<&'a s
 /// `verifyWebhook(body, authorization, options?)`: checks the `Authorization: Bearer`
 /// signature against every allowed candidate set (all computed, each compared in constant
 /// time) and returns the typed webhook, or a `signature` error.
-pub fn verify_webhook(client: &Client, args: &[Json]) -> Result<Json> {
+pub fn verify_webhook(config: &Config, args: &[Json]) -> Result<Json> {
     let body = arg(args, 0, "body")?;
     let signature = signature_arg(args, 1, "webhook")?;
-    let allowed = allowed_sets(client, args.get(2))?;
-    let secret = client.config.signing_secret()?;
-    let escaping = escaping_of(&client.config);
+    let allowed = allowed_sets(config, args.get(2))?;
+    let secret = config.signing_secret()?;
+    let escaping = escaping_of(config);
     let text = body_text(body);
     let matched = sign::matching_candidate(&SignedSet::ALL, &allowed, signature, |set| {
         candidate_signature(&text, secret, set, escaping)
@@ -242,11 +248,11 @@ fn confirm_query(query: &Json) -> Result<Map> {
 /// `verifyConfirmRequest(query, authorization)`: the gateway's GET to confirm_url is signed
 /// like any GET — the JSON of its query (`{"project_reference_id":…,"type":…}`). Returns the
 /// two params, or a `signature` error.
-pub fn verify_confirm_request(client: &Client, args: &[Json]) -> Result<Json> {
+pub fn verify_confirm_request(config: &Config, args: &[Json]) -> Result<Json> {
     let query = confirm_query(arg(args, 0, "query")?)?;
     let signature = signature_arg(args, 1, "confirm_url request")?;
-    let secret = client.config.signing_secret()?;
-    let canonical = escaping_of(&client.config).apply(&Json::Object(query.clone()).to_canonical());
+    let secret = config.signing_secret()?;
+    let canonical = escaping_of(config).apply(&Json::Object(query.clone()).to_canonical());
     let expected = sign::sign_canonical(&canonical, secret);
     if !sign::signatures_match(&expected, signature) {
         return Err(KassaError::new(
@@ -325,12 +331,6 @@ pub fn confirm_reply(args: &[Json]) -> Result<Json> {
     Ok(json_response(Json::Object(body).to_compact()))
 }
 
-/// The acknowledgement the gateway expects: HTTP 200 (anything else is retried for up to
-/// 10 minutes with exponential backoff).
-pub fn webhook_ack() -> Json {
-    json_response(r#"{"status":true}"#.to_string())
-}
-
 pub static HELPERS: [Helper; 6] = [
     Helper {
         name: "parseWebhook",
@@ -344,8 +344,8 @@ pub static HELPERS: [Helper; 6] = [
     },
     Helper {
         name: "webhookAck",
-        run: HelperFn::Static(|_| Ok(webhook_ack())),
-        ts: native_only("  /** The HTTP 200 acknowledgement to answer a webhook with: `new Response(ack.body, ack)`. */\n  static webhookAck(): { status: 200; headers: Record<string, string>; body: string };"),
+        run: HelperFn::Static(|_| Ok(crate::tarlan::notification_ack())),
+        ts: native_only("  /** The acknowledgement to answer a webhook with: HTTP 200 and an empty body (the docs ask for 200 and document no body). `new Response(ack.body, ack)`. */\n  static webhookAck(): { status: 200; headers: Record<string, string>; body: '' };"),
     },
     Helper {
         name: "verifyConfirmRequest",

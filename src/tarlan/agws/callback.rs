@@ -8,10 +8,10 @@
 //! confirm the state with `status` before acting on it.
 
 use super::{finish_payment_like, FAIL_REASON_TY};
-use crate::client::Client;
+use crate::config::Config;
 use crate::error::{ErrorKind, KassaError, Result};
 use crate::helper::{arg, str_arg, Helper, HelperFn};
-use crate::json::{self, obj, Json, Value};
+use crate::json::{self, Json, Value};
 use crate::schema::{self, native_only, Field, Ty};
 use crate::tarlan::sign;
 
@@ -135,7 +135,7 @@ fn body_text(body: &Json) -> String {
 /// Verifies the callback's `X-Signature` against each allowed candidate set — every one is
 /// computed and compared in constant time, so the time does not tell which matched — and
 /// returns the typed callback, or a `signature` error.
-pub fn verify_callback(client: &Client, args: &[Json]) -> Result<Json> {
+pub fn verify_callback(config: &Config, args: &[Json]) -> Result<Json> {
     let body = arg(args, 0, "body")?;
     let signature = str_arg(args, 1, "signature").map_err(|_| {
         KassaError::new(
@@ -161,7 +161,7 @@ pub fn verify_callback(client: &Client, args: &[Json]) -> Result<Json> {
             .collect::<Result<_>>()?,
         None => SignedSet::ALL.to_vec(),
     };
-    let secret = client.config.signing_secret()?;
+    let secret = config.signing_secret()?;
     let text = body_text(body);
     let matched = sign::matching_candidate(&SignedSet::ALL, &allowed, signature, |set| {
         candidate_signature(&text, secret, set)
@@ -179,18 +179,6 @@ pub fn verify_callback(client: &Client, args: &[Json]) -> Result<Json> {
     Ok(callback)
 }
 
-/// The acknowledgement AGWS expects: HTTP 200 (any other status makes it retry for 10 minutes).
-pub fn callback_ack() -> Json {
-    obj([
-        ("status", Json::int(200)),
-        (
-            "headers",
-            obj([("Content-Type", Json::str("application/json"))]),
-        ),
-        ("body", Json::str(r#"{"status":true}"#)),
-    ])
-}
-
 pub static HELPERS: [Helper; 3] = [
     Helper {
         name: "parseCallback",
@@ -204,7 +192,7 @@ pub static HELPERS: [Helper; 3] = [
     },
     Helper {
         name: "callbackAck",
-        run: HelperFn::Static(|_| Ok(callback_ack())),
-        ts: native_only("  /** The HTTP 200 acknowledgement to answer a callback with: `new Response(ack.body, ack)`. */\n  static callbackAck(): { status: 200; headers: Record<string, string>; body: string };"),
+        run: HelperFn::Static(|_| Ok(crate::tarlan::notification_ack())),
+        ts: native_only("  /** The acknowledgement to answer a callback with: HTTP 200 and an empty body (the docs ask for 200 and document no body). `new Response(ack.body, ack)`. */\n  static callbackAck(): { status: 200; headers: Record<string, string>; body: '' };"),
     },
 ];

@@ -7,14 +7,15 @@
 //! (AGWS deduplicates on it). A 1042 duplicate is resolved through `status`, never treated as
 //! a new payment.
 
-use crate::client::Client;
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
-use crate::flow::{backoff_delay, option_ms, Flow, FlowDef, Step};
+use crate::flow::{Flow, FlowClient, FlowDef, PollTiming, Poller, Step};
 use crate::json::{Json, Map};
 
-const DEFAULT_DEADLINE_MS: i64 = 120_000;
-const DEFAULT_FIRST_POLL_MS: u64 = 1_000;
-const DEFAULT_MAX_POLL_MS: u64 = 15_000;
+const TIMING: PollTiming = PollTiming {
+    deadline_ms: 120_000,
+    first_ms: 1_000,
+    max_ms: 15_000,
+};
 
 const ORDER_NOT_FOUND: i64 = 1041;
 const DUPLICATE: i64 = 1042;
@@ -23,25 +24,20 @@ const DUPLICATE: i64 = 1042;
 enum Waiting {
     CashIn,
     Status,
-    Sleeping,
 }
 
 pub struct PayUntilFinal {
     cash_in: Json,
-    status: Json,
+    /// Asks `status` with the identity the cash-in used.
+    poller: Poller,
     external_id: String,
-    deadline_ms: i64,
-    first_poll_ms: u64,
-    max_poll_ms: u64,
-    started_ms: i64,
-    polls: u32,
     cash_in_sends: u32,
     /// Whether a cash-in may have created the payment (its answer was lost or pending).
     last: Option<Json>,
     waiting: Waiting,
 }
 
-fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>> {
+fn create(client: &dyn FlowClient, params: Json, options: Json) -> Result<Box<dyn Flow>> {
     let Json::Object(cash_in) = params else {
         return Err(KassaError::validation(
             "params",
@@ -67,15 +63,12 @@ fn create(client: &Client, params: Json, options: Json) -> Result<Box<dyn Flow>>
         }
     }
     let _ = client;
+    let mut poller = Poller::new("status", &options, TIMING)?;
+    poller.ask_with(Json::Object(status));
     Ok(Box::new(PayUntilFinal {
         cash_in: Json::Object(cash_in),
-        status: Json::Object(status),
+        poller,
         external_id,
-        deadline_ms: option_ms(&options, "deadlineMs", DEFAULT_DEADLINE_MS as u64)? as i64,
-        first_poll_ms: option_ms(&options, "pollIntervalMs", DEFAULT_FIRST_POLL_MS)?,
-        max_poll_ms: option_ms(&options, "maxPollIntervalMs", DEFAULT_MAX_POLL_MS)?,
-        started_ms: 0,
-        polls: 0,
         cash_in_sends: 0,
         last: None,
         waiting: Waiting::CashIn,
@@ -97,24 +90,18 @@ impl PayUntilFinal {
     }
 
     fn poll_now(&mut self) -> Step {
-        self.polls += 1;
         self.waiting = Waiting::Status;
-        Step::Call {
-            operation: "status",
-            params: self.status.clone(),
-        }
+        self.poller.poll()
     }
 
     /// Waits before the next poll, or gives up with the reference when the deadline is near.
     fn wait_then_poll(&mut self, now_ms: i64) -> Step {
-        let delay = backoff_delay(self.first_poll_ms, self.max_poll_ms, self.polls);
-        if now_ms + delay as i64 > self.started_ms + self.deadline_ms {
-            return Step::Fail(
-                self.still_unknown("the deadline passed while it was still pending"),
-            );
+        match self.poller.wait(now_ms) {
+            Some(sleep) => sleep,
+            None => {
+                Step::Fail(self.still_unknown("the deadline passed while it was still pending"))
+            }
         }
-        self.waiting = Waiting::Sleeping;
-        Step::Sleep { ms: delay }
     }
 
     fn still_unknown(&self, why: &str) -> KassaError {
@@ -127,7 +114,7 @@ impl PayUntilFinal {
         )
         .with_reference("external_id", Json::str(self.external_id.clone()))
         .with_operation("cashIn")
-        .with_detail("polls", Json::int(i64::from(self.polls)));
+        .with_detail("polls", Json::int(i64::from(self.poller.polls())));
         if let Some(last) = &self.last {
             error = error.with_detail("lastStatus", last.clone());
         }
@@ -154,13 +141,15 @@ impl PayUntilFinal {
 
 impl Flow for PayUntilFinal {
     fn start(&mut self, now_ms: i64) -> Step {
-        self.started_ms = now_ms;
+        self.poller.start(now_ms);
         self.send_cash_in()
     }
 
     fn resume(&mut self, now_ms: i64, outcome: Result<Json>) -> Step {
+        if self.poller.is_waiting() {
+            return self.poll_now();
+        }
         match (self.waiting, outcome) {
-            (Waiting::Sleeping, _) => self.poll_now(),
             (_, Ok(result)) => self.on_result(now_ms, result),
             // The external_id already exists: the payment was made before — find its state.
             (Waiting::CashIn, Err(e)) if code_of(&e) == Some(DUPLICATE) => self.poll_now(),

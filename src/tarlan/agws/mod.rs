@@ -4,15 +4,18 @@
 pub mod callback;
 pub mod codes;
 pub mod flow;
+pub mod receipt;
 
 use super::{encode_signed, parse_envelope, GetSigning, SignatureHeader};
-use crate::client::{Config, ProviderDef, Secret, TRANSPORT_OPTIONS};
 use crate::codes::{CodeTable, Outcome};
+use crate::config::{Choice, Config, ProviderSettings, Secret, TRANSPORT_OPTIONS};
 use crate::error::{ErrorCode, ErrorKind, KassaError, Result};
 use crate::http::{HttpRequest, HttpResponse, Method};
+use crate::journal;
 use crate::json::{Json, Map};
-use crate::operation::{BuildCtx, OpClass, Operation, Resolve};
-use crate::schema::{Check, Field, Ty};
+use crate::operation::{BuildCtx, OpClass, Operation, Probe, Resolve, Settle, Verdict};
+use crate::provider::{Notification, ProviderDef};
+use crate::schema::{Check, Field, Ty, HTTP_URL};
 use crate::time;
 
 pub const PROVIDER_ID: &str = "agws";
@@ -48,14 +51,6 @@ const AMOUNT_KZT: Ty = Ty::Money { scale: 2 };
 static ISO_DATETIME: Check = Check {
     rule: "must be an ISO 8601 date-time such as 2022-12-01T15:45:00Z",
     test: |v| v.as_str().and_then(time::parse_iso8601).is_some(),
-};
-
-static HTTP_URL: Check = Check {
-    rule: "must be an absolute http(s) URL",
-    test: |v| {
-        v.as_str()
-            .is_some_and(|s| s.starts_with("https://") || s.starts_with("http://"))
-    },
 };
 
 pub(crate) const FAIL_REASON_TY: Ty = FAIL_REASON;
@@ -129,6 +124,45 @@ const STATUS_RESOLVE: Resolve = Resolve {
     duplicate_codes: &[1042],
 };
 
+/// A cash-in is settled by `status`: 1041 "Order not found" means it never arrived (and,
+/// AGWS deduplicating on external_id, the journal may send it again).
+const CASH_IN_SETTLE: Settle = Settle {
+    key: &["external_id"],
+    answered: Outcome::Pending,
+    probe: Probe::Resolve,
+    judge: |evidence| journal::by_status(evidence, &[ORDER_NOT_FOUND]),
+};
+
+/// A confirmation is settled by the payment's `status`: still "1" (created, awaiting the
+/// customer's code) means the confirmation was not performed. `status` needs the payment's
+/// `service_code`, which the confirmation does not carry: the caller gives it.
+const CONFIRM_SETTLE: Settle = Settle {
+    key: &["external_id"],
+    answered: Outcome::Pending,
+    probe: Probe::Read {
+        operation: "status",
+        copy: &[("external_id", "external_id")],
+        needs: &["service_code"],
+        fixed: &[],
+        before: None,
+    },
+    judge: |evidence| match evidence.answer {
+        Ok(status)
+            if status
+                .pointer(&["data", "status_code"])
+                .and_then(Json::as_str)
+                == Some(AWAITING_CONFIRMATION) =>
+        {
+            Verdict::Absent
+        }
+        _ => journal::by_status(evidence, &[ORDER_NOT_FOUND]),
+    },
+};
+
+const ORDER_NOT_FOUND: i64 = 1041;
+/// Transaction status "1", Transaction created: waiting for `confirmInvoice`.
+const AWAITING_CONFIRMATION: &str = "1";
+
 pub static OPERATIONS: [Operation; 10] = [
     Operation::new("check", Method::Post, "/showcase-gateway/api/v1/user/check")
         .summary("Check account status: can this account be topped up?")
@@ -155,6 +189,7 @@ pub static OPERATIONS: [Operation; 10] = [
         .class(OpClass::IdempotentWrite)
         .reference(&["external_id"])
         .resolve(STATUS_RESOLVE)
+        .settle(CASH_IN_SETTLE)
         .params(&[
             USERNAME,
             Field::req("amount", AMOUNT_KZT, "Amount in KZT: a number or decimal string with at most 2 decimals."),
@@ -194,6 +229,7 @@ pub static OPERATIONS: [Operation; 10] = [
         .class(OpClass::MoneyMoving)
         .reference(&["external_id"])
         .resolve(Resolve { duplicate_codes: &[], ..STATUS_RESOLVE })
+        .settle(CONFIRM_SETTLE)
         .params(&[
             AGENT,
             Field::opt("confirm_code", Ty::Str, "Payment confirmation code received by the customer."),
@@ -207,8 +243,9 @@ pub static OPERATIONS: [Operation; 10] = [
                 Field::opt("transaction_status_id", Ty::Str, "Transaction status (see `transactionStatuses`)."),
                 Field::opt("external_id", Ty::Str, "Payment ID on the showcase side.").aliases(&["transaction_id"]),
                 Field::opt("otp_status", Ty::Bool, "OTP check success flag."),
-                Field::opt("message", Ty::Str, "Message."),
-                Field::computed("outcome", Ty::Nullable(&Ty::Enum(&["success", "pending", "failed"])), "Outcome from `transaction_status_id` when present."),
+                Field::opt("message", Ty::Str, "The provider's message (why the confirmation was rejected, when it was)."),
+                Field::opt("fail_reason", FAIL_REASON, "Why the confirmation was rejected (spec §5.4: e.g. 402 incorrect code, 407 too many attempts)."),
+                Field::computed("outcome", Ty::Enum(&["success", "pending", "failed"]), "'failed' when the confirmation was rejected (`is_success: false` or `otp_status: false`); else from `transaction_status_id` ('pending' when absent: ask `status` for the final state)."),
             ],
         ))
         .finish(finish_confirm_invoice),
@@ -329,7 +366,7 @@ pub static OPTIONS: [Field; 7] = [
     Field::opt("agent", Ty::Str, "Showcase code, merged into every request that needs it."),
     Field::opt("project", Ty::Str, "Project code, merged into every request that needs it."),
     Field::opt("baseUrl", Ty::Str, "Defaults to https://agwsapi.tarlanpayments.kz (no sandbox host is documented)."),
-    Field::opt("getSigning", Ty::Enum(&["query", "empty"]), "What GET requests sign: 'query' (JSON of the query parameters, default) or 'empty' (`{}`)."),
+    Field::opt("getSigning", Ty::Enum(GetSigning::NAMES), "What GET requests sign: 'query' (JSON of the query parameters, default) or 'empty' (`{}`)."),
     TRANSPORT_OPTIONS[0],
     TRANSPORT_OPTIONS[1],
 ];
@@ -346,6 +383,12 @@ pub static PROVIDER: ProviderDef = ProviderDef {
     tables: &TABLES,
     helpers: &callback::HELPERS,
     flows: &flow::FLOWS,
+    receipt: Some(receipt::to_receipt),
+    notification: Some(Notification {
+        signature_header: "x-signature",
+        verify: callback::verify_callback,
+        ack: super::notification_ack,
+    }),
 };
 
 fn configure(options: &Map) -> Result<Config> {
@@ -361,27 +404,45 @@ fn configure(options: &Map) -> Result<Config> {
             config.defaults.insert(key, value.clone());
         }
     }
-    let get_signing = options
-        .get("getSigning")
-        .and_then(Json::as_str)
-        .unwrap_or("query");
-    config.settings.insert("getSigning", Json::str(get_signing));
-    Ok(config)
+    Ok(config.with_settings(Settings {
+        get_signing: GetSigning::read(options, "getSigning"),
+    }))
+}
+
+/// What the AGWS options chose beyond the shared ones.
+#[derive(Debug)]
+struct Settings {
+    get_signing: GetSigning,
+}
+
+impl ProviderSettings for Settings {
+    fn describe(&self) -> Map {
+        let mut m = Map::new();
+        m.insert("getSigning", Json::str(self.get_signing.name()));
+        m
+    }
 }
 
 fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Result<HttpRequest> {
-    let get_signing = match config.setting("getSigning") {
-        Some("empty") => GetSigning::EmptyObject,
-        _ => GetSigning::Query,
-    };
-    encode_signed(
+    let get_signing = config
+        .settings::<Settings>()
+        .map_or(GetSigning::DEFAULT, |s| s.get_signing);
+    let mut request = encode_signed(
         config,
         op,
         op.path,
         params,
         SignatureHeader::XSignature,
         get_signing,
-    )
+    )?;
+    if request.method == Method::Get {
+        // The AGWS GET pages list `Content-Type: application/json` next to `X-Signature`
+        // (seed 000 for the fiscal receipt; spec §2.9 for the info pages), body or not.
+        request
+            .headers
+            .insert(0, ("Content-Type".into(), "application/json".into()));
+    }
+    Ok(request)
 }
 
 fn envelope(_config: &Config, _op: &Operation, response: &HttpResponse) -> Result<Json> {
@@ -400,7 +461,7 @@ fn user_info_envelope(config: &Config, op: &Operation, response: &HttpResponse) 
                     .and_then(Json::as_str)
                     .is_some_and(|m| m.eq_ignore_ascii_case("success")) =>
         {
-            let body = super::parse_json_body(TITLE, response)?;
+            let body = response.json_body(TITLE)?;
             Ok(body.get("result").cloned().unwrap_or(Json::Null))
         }
         other => other,
@@ -500,17 +561,38 @@ fn finish_check(result: &mut Json, _config: &Config) -> Result<()> {
     Ok(())
 }
 
+/// A confirmation AGWS rejected (`is_success: false` or `otp_status: false`) failed, and is
+/// reported like a failed cash-in: `outcome: 'failed'` with the provider's `message` and the
+/// `fail_reason` (spec §2.5, §5.4). An accepted one takes the outcome of its
+/// `transaction_status_id`, or `pending` when the newest table's answer has none. A rejection
+/// next to a successful transaction status is contradictory: refused, never guessed.
 fn finish_confirm_invoice(result: &mut Json, _config: &Config) -> Result<()> {
     let Some(root) = result.as_object_mut() else {
         return Ok(());
     };
-    let outcome = root
+    let rejected_by = ["is_success", "otp_status"]
+        .into_iter()
+        .find(|flag| root.get(flag).and_then(Json::as_bool) == Some(false));
+    let status = root
         .get("transaction_status_id")
         .and_then(Json::as_str)
-        .and_then(status_outcome)
-        .map(|(_, o)| Json::str(o.as_str()))
-        .unwrap_or(Json::Null);
-    root.insert("outcome", outcome);
+        .and_then(status_outcome);
+    explain_fail_reason(root.get_mut("fail_reason"));
+    let outcome = match (rejected_by, status) {
+        (Some(flag), Some((code, Outcome::Success))) => {
+            let external_id = root.get("external_id").cloned().unwrap_or(Json::Null);
+            return Err(KassaError::new(
+                ErrorKind::UnknownOutcome,
+                format!("{TITLE} answered confirmInvoice with `{flag}: false` but transaction status \"{code}\" (success): the answer contradicts itself. Do not confirm again; ask `status` with this external_id for the transaction's state."),
+            )
+            .with_reference("external_id", external_id)
+            .with_detail("answer", Json::Object(root.clone())));
+        }
+        (Some(_), _) => Outcome::Failed,
+        (None, Some((_, outcome))) => outcome,
+        (None, None) => Outcome::Pending,
+    };
+    root.insert("outcome", Json::str(outcome.as_str()));
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 import { TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox, FiscalBoxBilling } from 'kassa';
 
 export function clientsFor(emulator, transport = {}) {
-  const { agws, acquiring, assist, fiscalboxBilling } = emulator.credentials;
+  const { agws, acquiring, assist, fiscalbox, fiscalboxBilling } = emulator.credentials;
   const urls = emulator.baseUrls;
   // Built on first use, so a test touching one provider does not depend on the others.
   const make = {
@@ -11,7 +11,8 @@ export function clientsFor(emulator, transport = {}) {
       baseUrl: urls.acquiring, secret: acquiring.secret, merchantId: acquiring.merchantId, projectId: acquiring.projectId, ...transport,
     }),
     assist: () => new AssistFiscal({ baseUrl: urls.assist, merchantId: assist.merchantId, login: assist.login, password: assist.password, ...transport }),
-    fiscalbox: () => new FiscalBox({ baseUrl: urls.fiscalbox, ...transport }),
+    // walletAmountUnit: the unit the emulated device expects (kassa has no default for it).
+    fiscalbox: () => new FiscalBox({ baseUrl: urls.fiscalbox, walletAmountUnit: fiscalbox.walletAmountUnit, ...transport }),
     fiscalboxBilling: () => new FiscalBoxBilling({
       baseUrl: urls.fiscalboxBilling, username: fiscalboxBilling.username, password: fiscalboxBilling.password, ...transport,
     }),

@@ -1,80 +1,62 @@
-// Every money-moving operation (and flow) of every client, as the fault matrix drives it:
-// prepare (fresh references), call, what the caller concludes from a result, how an
-// unknown_outcome reference is resolved through the provider's own API, and what the
-// emulator's ledger says was done (the count of times the money moved).
-import { KassaError } from 'kassa';
+// Every money-moving operation (and flow) of every client, as the fault matrix and the journal
+// tests drive it: prepare (fresh references), the params, the journal options (a key for
+// requests without a reference of their own, the lookup their settle call needs), what the
+// caller concludes from a result, and what the emulator's ledger says was done (the count of
+// times the money moved — the truth every test is judged by).
+//
+// How an unknown outcome is resolved is NOT defined here: it is the operation's settle rule in
+// the provider tables (src/journal, `Settle`), reached through `journal.adopt` (and
+// `journal.measure` before sending, for the rules that compare a before and an after).
 
-const codeOf = (error) => (error instanceof KassaError ? error.code : undefined);
-
-// AGWS: a cash-in is made when the ledger holds its external_id; `status` resolves it
-// (1041 Order not found = never made).
-async function agwsStatusView(clients, externalId) {
-  try {
-    await clients.agws.status({ service_code: '201106', external_id: externalId });
-    return 'made';
-  } catch (error) {
-    if (codeOf(error) === 1041) return 'none';
-    throw error;
-  }
-}
-
-const agwsCashIn = (username) => ({
+/** A cash-in into an AGWS account. */
+const agwsCashIn = {
   prepare: (_clients, _emulator, ref) => ({ external_id: ref }),
-  view: (result) => (result.outcome === 'failed' ? 'none' : 'made'),
-  resolve: (clients, reference, prepared) => agwsStatusView(clients, reference.external_id ?? prepared.external_id),
-  made: (ledger, prepared) => (ledger.agws.payments[prepared.external_id] ? ledger.agws.payments[prepared.external_id].performed : 0),
-  params: (prepared) => ({ username, amount: '1500.50', service_code: '201106', external_id: prepared.external_id }),
-});
+  params: (p) => ({ username: '989898', amount: '1500.50', service_code: '201106', external_id: p.external_id }),
+  viewOfResult: (result) => (result.outcome === 'failed' ? 'none' : 'made'),
+  made: (ledger, p) => ledger.agws.payments[p.external_id]?.performed ?? 0,
+};
 
 export const MONEY_MOVING = [
-  (() => {
-    const s = agwsCashIn('989898');
-    return {
-      provider: 'agws', operation: 'cashIn', prepare: s.prepare, resolve: s.resolve, made: s.made, viewOfResult: s.view,
-      call: (clients, prepared) => clients.agws.cashIn(s.params(prepared)),
-    };
-  })(),
-  (() => {
-    const s = agwsCashIn('989898');
-    return {
-      provider: 'agws', operation: 'cashIn', flow: 'payUntilFinal', prepare: s.prepare, resolve: s.resolve, made: s.made,
-      viewOfResult: s.view,
-      call: (clients, prepared) => clients.agws.payUntilFinal(s.params(prepared), { pollIntervalMs: 20, maxPollIntervalMs: 50, deadlineMs: 5000 }),
-    };
-  })(),
+  { provider: 'agws', operation: 'cashIn', ...agwsCashIn },
   {
-    // Confirmation of funds debit (§2.5): the payment waits in "1" until confirmed; `status`
-    // resolves whether the confirmation went through.
+    provider: 'agws', operation: 'cashIn', flow: 'payUntilFinal', ...agwsCashIn,
+    flowOptions: { pollIntervalMs: 20, maxPollIntervalMs: 50, deadlineMs: 5000 },
+  },
+  {
+    // Confirmation of funds debit (§2.5): the payment waits in "1" until confirmed.
     provider: 'agws', operation: 'confirmInvoice',
     prepare: async (clients, _emulator, ref) => {
       await clients.agws.cashIn({ username: 'otp989898', amount: 10, service_code: '201106', external_id: ref });
       return { external_id: ref };
     },
-    call: (clients, prepared) => clients.agws.confirmInvoice({ external_id: prepared.external_id, confirm_code: '1234' }),
-    viewOfResult: (result) => (result.is_success ? 'made' : 'none'),
-    resolve: async (clients, reference, prepared) => {
-      const status = await clients.agws.status({ service_code: '201106', external_id: reference.external_id ?? prepared.external_id });
-      return status.data.status_code === '1' ? 'none' : 'made';
-    },
-    made: (ledger, prepared) => ledger.agws.payments[prepared.external_id]?.confirmations ?? 0,
+    params: (p) => ({ external_id: p.external_id, confirm_code: '1234' }),
+    journal: () => ({ lookup: { service_code: '201106' } }),
+    viewOfResult: (result) => (result.outcome === 'failed' ? 'none' : 'made'),
+    made: (ledger, p) => ledger.agws.payments[p.external_id]?.confirmations ?? 0,
   },
-
   ...acquiringScenarios(),
   ...fiscalboxScenarios(),
 ];
 
-// ---------------------------------------------------------------------------------------------
-// Tarlan acquiring: the ledger's transactions by project_reference_id are the truth; `status`
-// (by project_reference_id and type) resolves an unknown outcome.
-
-async function acquiringStatus(clients, reference, type) {
-  try {
-    return await clients.acquiring.status({ project_reference_id: reference, type });
-  } catch (error) {
-    if (codeOf(error) === 5103) return null;
-    throw error;
-  }
+/** Sends a scenario's request the way a caller without the journal does (the flow, if any). */
+export function callScenario(clients, scenario, p) {
+  const client = clients[scenario.provider];
+  if (scenario.flow) return client[scenario.flow](scenario.flowParams?.(p) ?? scenario.params(p), scenario.flowOptions);
+  return client[scenario.operation](scenario.params(p));
 }
+
+/** What the journal needs besides the params: `{ key, lookup }`. */
+export const journalOptions = (scenario, p) => scenario.journal?.(p) ?? {};
+
+/** Made or not, by a journal record's state; an unsettled record is reported as such. */
+export function viewOfRecord(record) {
+  if (record.state === 'success' || record.state === 'pending') return 'made';
+  if (record.state === 'failed') return 'none';
+  return `unsettled (${record.state})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tarlan acquiring: the ledger's transactions by project_reference_id are the truth.
 
 /** A paid hosted-form pay-in (card saved for user-7), optionally only authorized (two-stage). */
 async function paidPayIn(clients, emulator, ref, twoStage = false) {
@@ -90,101 +72,75 @@ async function paidPayIn(clients, emulator, ref, twoStage = false) {
 
 function acquiringScenarios() {
   const byReference = (ledger, ref) => (ledger.acquiring.byReference[ref] !== undefined ? 1 : 0);
-  const s2s = (operation, type, params) => ({
+  const s2s = (operation, params) => ({
     provider: 'acquiring', operation,
     prepare: (clients, emulator, ref) => paidPayIn(clients, emulator, ref),
-    call: (clients, p) => clients.acquiring[operation](params(p)),
+    params,
     viewOfResult: (result) => (result.outcome === 'failed' ? 'none' : 'made'),
-    resolve: async (clients, _reference, p) => ((await acquiringStatus(clients, p.ref, type)) ? 'made' : 'none'),
     made: (ledger, p) => byReference(ledger, p.ref),
   });
+  /** Refunds and charges are settled through the paid payment's status. */
+  const onBase = (p) => ({ project_reference_id: p.base, type: 'in' });
   return [
     {
       provider: 'acquiring', operation: 'payIn',
       prepare: (_clients, _emulator, ref) => ({ ref }),
-      call: (clients, p) => clients.acquiring.payIn({
-        amount: 1500, description: 'Order', project_reference_id: p.ref, success_redirect_url: 'https://shop.example.kz/ok',
-      }),
+      params: (p) => ({ amount: 1500, description: 'Order', project_reference_id: p.ref, success_redirect_url: 'https://shop.example.kz/ok' }),
       viewOfResult: (result) => (result.transaction_id ? 'made' : 'none'),
-      resolve: async (clients, _reference, p) => ((await acquiringStatus(clients, p.ref, 'in')) ? 'made' : 'none'),
       made: (ledger, p) => byReference(ledger, p.ref),
     },
-    s2s('oneClickPayIn', 'one_click_pay_in', (p) => ({
+    s2s('oneClickPayIn', (p) => ({
       amount: 990, card_token: p.card_token, project_client_id: 'user-7', project_reference_id: p.ref, description: 'One click',
     })),
-    s2s('payOutDirect', 'out', (p) => ({
+    s2s('payOutDirect', (p) => ({
       amount: 100, card_token: p.card_token, project_client_id: 'user-7', project_reference_id: p.ref, description: 'Pay-out',
     })),
-    s2s('payOutByPhone', 'out', (p) => ({
+    s2s('payOutByPhone', (p) => ({
       amount: 100, phone_number: '+77011234567', project_reference_id: p.ref, description: 'Pay-out by phone',
     })),
     {
       provider: 'acquiring', operation: 'refund',
       prepare: (clients, emulator, ref) => paidPayIn(clients, emulator, ref),
-      call: (clients, p) => clients.acquiring.refund({ transaction_id: p.transaction_id, amount: 500 }),
+      params: (p) => ({ transaction_id: p.transaction_id, amount: 500 }),
+      journal: (p) => ({ key: `${p.ref}-refund`, lookup: onBase(p) }),
       viewOfResult: () => 'made',
-      resolve: async (clients, _reference, p) => ((await acquiringStatus(clients, p.base, 'in')).refunds.length > 0 ? 'made' : 'none'),
       made: (ledger, p) => ledger.acquiring.refunds.filter((r) => r.transaction_id === p.transaction_id).length,
     },
     {
       provider: 'acquiring', operation: 'charge',
       prepare: (clients, emulator, ref) => paidPayIn(clients, emulator, ref, true),
-      call: (clients, p) => clients.acquiring.charge({ transaction_id: p.transaction_id, amount: 1000 }),
+      params: (p) => ({ transaction_id: p.transaction_id, amount: 1000 }),
+      journal: (p) => ({ lookup: onBase(p) }),
       viewOfResult: () => 'made',
-      resolve: async (clients, _reference, p) => {
-        const status = await acquiringStatus(clients, p.base, 'in');
-        return status.transaction_status.code === 'success' ? 'made' : 'none';
-      },
       made: (ledger, p) => ledger.acquiring.charges.filter((c) => c.transaction_id === p.transaction_id).length,
     },
   ];
 }
 
 // ---------------------------------------------------------------------------------------------
-// FiscalBox. QR-wallet payments have no status endpoint; the customer's QR code is single-use,
-// so presenting the same code again is the safe lookup: "already used" means the first attempt
-// went through, a success means it had not (and now has, once). Pin-pad payments are resolved
-// through the pin-pad's short report (its operation count), orders through `orderLast`.
-
-
-
-async function walletView(clients, wallet, qrCode) {
-  try {
-    await clients.fiscalbox[wallet]({ amount: 5_000_000, qr_code: qrCode });
-    return 'made';
-  } catch (error) {
-    if (codeOf(error) === 106 && /already been used/.test(JSON.stringify(error.details ?? {}) + error.message)) return 'made';
-    throw error;
-  }
-}
-
-async function pinpadCount(clients, kind) {
-  const report = await clients.fiscalbox[`${kind}ShortReport`]({});
-  const match = /Операций: (\d+)/.exec(report.message ?? '');
-  if (!match) throw new Error(`${kind} short report without an operation count: ${JSON.stringify(report)}`);
-  return Number(match[1]);
-}
+// FiscalBox: wallet payments by the customer's QR code, pin-pad operations, receipts by uuid.
 
 const coffee = (price) => ({
   name: 'Coffee', amount: 1000, unit_name: 'dona', price, product_price: price, vat: Math.round((price * 12) / 112), vat_percent: 12,
   class_code: '02710001005000000', package_code: '1282556', owner_type: 1,
 });
 
+const walletPayments = (ledger, wallet, qrCode) => Object.values(ledger.fiscalbox.payments).filter((x) => x.provider === wallet && x.qr_code === qrCode).length;
+
 function fiscalboxScenarios() {
   const wallets = ['click', 'payme', 'uzum', 'anor'].map((wallet) => ({
     provider: 'fiscalbox', operation: wallet,
     prepare: (_clients, _emulator, ref) => ({ qr_code: `${wallet}${ref}` }),
-    call: (clients, p) => clients.fiscalbox[wallet]({ amount: 5_000_000, qr_code: p.qr_code }),
+    params: (p) => ({ amount: 5_000_000, qr_code: p.qr_code }),
     viewOfResult: (result) => (result.outcome === 'failed' ? 'none' : 'made'),
-    resolve: (clients, _reference, p) => walletView(clients, wallet, p.qr_code),
-    made: (ledger, p) => Object.values(ledger.fiscalbox.payments).filter((x) => x.provider === wallet && x.qr_code === p.qr_code).length,
+    made: (ledger, p) => walletPayments(ledger, wallet, p.qr_code),
   }));
   const pinpads = ['humo', 'uzcard'].map((kind) => ({
     provider: 'fiscalbox', operation: kind,
-    prepare: async (clients, emulator, ref) => ({ before: await pinpadCount(clients, kind), ledgerBefore: emulator.ledger.fiscalbox.pinpad.length, ref }),
-    call: (clients) => clients.fiscalbox[kind]({ amount: 100_000 }),
+    prepare: (_clients, emulator, ref) => ({ ledgerBefore: emulator.ledger.fiscalbox.pinpad.length, ref }),
+    params: () => ({ amount: 100_000 }),
+    journal: (p) => ({ key: p.ref }),
     viewOfResult: () => 'made',
-    resolve: async (clients, _reference, p) => ((await pinpadCount(clients, kind)) > p.before ? 'made' : 'none'),
     made: (ledger, p) => ledger.fiscalbox.pinpad.slice(p.ledgerBefore).filter((op) => op.kind === kind).length,
   }));
   const sale = {
@@ -194,12 +150,12 @@ function fiscalboxScenarios() {
       await clients.fiscalbox.shiftOpen({}).catch(() => {});
       return { qr_code: `sale${ref}`, uuid: crypto.randomUUID() };
     },
-    call: (clients, p) => clients.fiscalbox.qrWalletSale({
+    params: (p) => ({ amount: 1_000_000, qr_code: p.qr_code }),
+    flowParams: (p) => ({
       provider: 'anor', amount: 1_000_000, qr_code: p.qr_code, order: { receipt_type: 'order', products: [coffee(1_000_000)], cashier: 'Admin', uuid: p.uuid },
     }),
     viewOfResult: () => 'made',
-    resolve: (clients, _reference, p) => walletView(clients, 'anor', p.qr_code),
-    made: (ledger, p) => Object.values(ledger.fiscalbox.payments).filter((x) => x.provider === 'anor' && x.qr_code === p.qr_code).length,
+    made: (ledger, p) => walletPayments(ledger, 'anor', p.qr_code),
   };
   return [
     ...wallets,
@@ -212,24 +168,18 @@ function fiscalboxScenarios() {
         await clients.fiscalbox.shiftOpen({}).catch(() => {}); // already open is fine
         return { uuid: crypto.randomUUID(), ref };
       },
-      call: (clients, p) => clients.fiscalbox.orderCreate({
+      params: (p) => ({
         receipt_type: 'order', cashier: 'Admin', uuid: p.uuid, products: [coffee(1_000_000)], received_cash: 1_000_000, change: 0, received_card: 0,
       }),
       viewOfResult: (result) => (result.qr_url ? 'made' : 'none'),
-      resolve: async (clients, _reference, p) => {
-        const last = await clients.fiscalbox.orderLast({});
-        return last.order?.uuid === p.uuid ? 'made' : 'none';
-      },
       made: (ledger, p) => ledger.fiscalbox.uuidCounts[p.uuid] ?? 0,
     },
     {
-      // UzQR deduplicates on external_id (a repeat returns the same invoice): create is resolved by
-      // creating again with the same external_id and comparing with the ledger's single invoice.
+      // UzQR deduplicates on external_id (a repeat returns the same invoice).
       provider: 'fiscalbox', operation: 'uzqrCreate',
       prepare: (_clients, _emulator, ref) => ({ external_id: `uz${ref}` }),
-      call: (clients, p) => clients.fiscalbox.uzqrCreate({ external_id: p.external_id, amount: '150.00' }),
+      params: (p) => ({ external_id: p.external_id, amount: '150.00' }),
       viewOfResult: (result) => (result.invoice_id ? 'made' : 'none'),
-      resolve: async (clients, _reference, p) => ((await clients.fiscalbox.uzqrCreate({ external_id: p.external_id, amount: '150.00' })).invoice_id ? 'made' : 'none'),
       made: (ledger, p) => (ledger.fiscalbox.uzqr.byExternalId[p.external_id] ? 1 : 0),
     },
   ];

@@ -1,0 +1,3 @@
+module kassa/tests/go
+
+go 1.19
