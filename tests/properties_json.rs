@@ -192,6 +192,18 @@ proptest! {
     fn number_literals_agree_with_serde_json(text in number()) {
         compare(&text)?;
     }
+
+    #[test]
+    fn canonical_form_matches_the_go_model(text in document()) {
+        // The json_canonical fuzz target: the Go encoding/json model, idempotence, escapings,
+        // the signature (a panic fails the case).
+        targets::json_canonical(text.as_bytes());
+    }
+
+    #[test]
+    fn canonical_numbers_match_the_go_model(text in number()) {
+        targets::json_canonical(format!("{{\"n\":{text}}}").as_bytes());
+    }
 }
 
 #[test]

@@ -313,23 +313,43 @@ pub fn json_parse(data: &[u8]) {
 // The canonical writer against a model of Go's encoding/json
 
 /// Go's `strconv.FormatFloat(x, 'f' or 'e', -1, 64)` as `encoding/json` uses it: the shortest
-/// digits that round-trip (Rust's float formatting gives the same digits), exponent form below
-/// 1e-6 and from 1e21, `e-7` (not `e-07`), `e+21`; -0 keeps its sign.
+/// digits that round-trip, the one with the even last digit when two are equally close (Ryu's
+/// rule too; Rust's own float formatting does not always settle ties that way), exponent form
+/// below 1e-6 and from 1e21, `e-7` (not `e-07`), `e+21`; -0 keeps its sign.
 pub fn go_number(literal: &str) -> String {
     let x: f64 = literal.parse().expect("a JSON number literal");
-    let abs = x.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let scientific = format!("{x:e}");
-        let (mantissa, exponent) = scientific.split_once('e').expect("exponent form");
-        let exponent: i32 = exponent.parse().expect("an exponent");
-        if exponent < 0 {
-            format!("{mantissa}e-{}", -exponent)
-        } else {
-            format!("{mantissa}e+{exponent:02}")
-        }
-    } else {
-        format!("{x}")
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x == 0.0 {
+        return format!("{sign}0");
     }
+    let mut buffer = ryu::Buffer::new();
+    let (_, digits, power) = exact_number(buffer.format_finite(x.abs()));
+    // x = digits × 10^power; the exponent of its leading digit:
+    let exponent = power + digits.len() as i128 - 1;
+    if !(-6..21).contains(&exponent) {
+        let (first, rest) = digits.split_at(1);
+        let fraction = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let written = if exponent < 0 {
+            format!("e-{}", -exponent)
+        } else {
+            format!("e+{exponent:02}")
+        };
+        return format!("{sign}{first}{fraction}{written}");
+    }
+    let point = exponent + 1; // digits before the decimal point
+    let body = if point <= 0 {
+        format!("0.{}{digits}", "0".repeat((-point) as usize))
+    } else if point as usize >= digits.len() {
+        format!("{digits}{}", "0".repeat(point as usize - digits.len()))
+    } else {
+        let (int_part, fraction) = digits.split_at(point as usize);
+        format!("{int_part}.{fraction}")
+    };
+    format!("{sign}{body}")
 }
 
 /// Go's string encoding with HTML escaping (`json.Marshal`'s default), `\b` and `\f` written as
