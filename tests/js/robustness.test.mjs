@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox, FiscalBoxBilling, KassaError, tarlanSign } from 'kassa';
-// The catalog the client classes are built from (operations, helpers and flows per provider).
-import { catalog } from '../../pkg/src/internal.js';
+// The registry the entries are generated from (operations, helpers and flows per provider).
+import registry from '../../pkg/dist/registry.js';
 
 /** Valid options of each client class: the tests below break one thing at a time. */
 const OPTIONS = {
@@ -168,7 +168,7 @@ async function expectFlowOutcome(label, run) {
 
 test('flows with junk params and junk answers give a value or a KassaError', async () => {
   const random = rng(11);
-  const listed = catalog().providers.flatMap((p) => p.flows.map((flow) => ({ provider: p.id, flow })));
+  const listed = registry.providers.flatMap((p) => p.flows.map((flow) => ({ provider: p.id, flow })));
   assert.deepEqual(listed.map((f) => f.flow).sort(), Object.keys(FLOW_PARAMS).sort(), 'a flow without params in this test');
   for (const { provider, flow } of listed) {
     // Junk params: refused before anything is sent, as a validation error naming the params.
