@@ -223,6 +223,17 @@ impl KassaError {
             if info.message.contains(secret) {
                 info.message = info.message.replace(secret, "[redacted]");
             }
+            // A provider's code and the field it blames are read from its answer too.
+            if let Some(ErrorCode::Text(code)) = &mut info.code {
+                if code.contains(secret) {
+                    *code = code.replace(secret, "[redacted]");
+                }
+            }
+            if let Some(field) = &mut info.field {
+                if field.contains(secret) {
+                    *field = field.replace(secret, "[redacted]");
+                }
+            }
             redact_json_map(&mut info.details, secret);
             redact_json_map(&mut info.reference, secret);
         }
@@ -268,6 +279,13 @@ fn opt_str(s: Option<&'static str>) -> Json {
 }
 
 fn redact_json_map(map: &mut Map, secret: &str) {
+    // Keys too: per-field errors are keyed by the field names a provider sent.
+    if map.keys().any(|k| k.contains(secret)) {
+        *map = map
+            .iter()
+            .map(|(k, v)| (k.replace(secret, "[redacted]"), v.clone()))
+            .collect();
+    }
     for (_, value) in map.iter_mut() {
         redact_json(value, secret);
     }

@@ -46,9 +46,13 @@ impl Decimal {
                 .checked_add(i128::from(b - b'0'))?;
         }
         let mut scale = frac_part.len() as i64 - i64::from(exponent);
-        while scale < 0 {
-            mantissa = mantissa.checked_mul(10)?;
-            scale += 1;
+        if scale < 0 {
+            // One multiplication, not one per power of ten: `0e2147483647` must not loop.
+            if mantissa != 0 {
+                let factor = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
+                mantissa = mantissa.checked_mul(factor)?;
+            }
+            scale = 0;
         }
         if scale > i64::from(MAX_SCALE) + 20 {
             return None;
@@ -159,10 +163,30 @@ impl PartialOrd for Decimal {
 impl Ord for Decimal {
     fn cmp(&self, other: &Decimal) -> Ordering {
         let scale = self.scale.max(other.scale);
-        match (self.rescaled(scale), other.rescaled(scale)) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            _ => self.mantissa.signum().cmp(&other.mantissa.signum()),
+        if let (Some(a), Some(b)) = (self.rescaled(scale), other.rescaled(scale)) {
+            return a.cmp(&b);
         }
+        // Rescaling overflowed i128 (e.g. 1e37 against 1.5): compare the signs, then the
+        // magnitudes by the position of their leading digit and then their digits.
+        let sign = self.mantissa.signum();
+        match sign.cmp(&other.mantissa.signum()) {
+            Ordering::Equal if sign == 0 => Ordering::Equal,
+            Ordering::Equal if sign < 0 => other.magnitude().cmp(&self.magnitude()),
+            Ordering::Equal => self.magnitude().cmp(&other.magnitude()),
+            unequal => unequal,
+        }
+    }
+}
+
+impl Decimal {
+    /// `|self|` as the exponent of its leading digit and its significant digits (no trailing
+    /// zeros): 1500 is (4, "15"), 0.015 is (-1, "15"). Ordering these pairs orders magnitudes
+    /// of non-zero values without any arithmetic that could overflow.
+    fn magnitude(&self) -> (i64, String) {
+        let digits = self.mantissa.unsigned_abs().to_string();
+        let significant = digits.trim_end_matches('0');
+        let leading = digits.len() as i64 - i64::from(self.scale);
+        (leading, significant.to_string())
     }
 }
 
@@ -192,6 +216,22 @@ pub fn is_decimal(s: &str) -> bool {
     };
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     digits(int_part) && frac_part.is_none_or(digits)
+}
+
+/// The JSON number literal of a string `is_decimal` accepts, its value and decimals untouched:
+/// only the leading zeros JSON forbids are dropped (`050` → `50`, `-00.50` → `-0.50`).
+pub fn decimal_literal(s: &str) -> String {
+    let (sign, body) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s),
+    };
+    let unpadded = body.trim_start_matches('0');
+    let body = if unpadded.is_empty() || unpadded.starts_with('.') {
+        format!("0{unpadded}")
+    } else {
+        unpadded.to_string()
+    };
+    format!("{sign}{body}")
 }
 
 /// Largest amount accepted: 13 integer digits + up to 2 decimals stays within the 15

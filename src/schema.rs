@@ -366,9 +366,15 @@ pub fn decode(ty: &Ty, value: Json, path: &str) -> Result<Json> {
         },
         Ty::Num | Ty::Money { .. } => match &value {
             Json::Number(_) => Ok(value),
-            // Legacy pages print amounts as strings ("100"): accept and keep exact.
-            Json::String(s) if money::is_decimal(s.trim()) => {
-                Ok(Json::Number(Number::from_literal(s.trim().to_string())))
+            // Legacy pages print amounts as strings ("100"): accept and keep exact, as a valid
+            // JSON number (`"050"` is 50; one beyond float64 is no amount).
+            Json::String(s)
+                if money::is_decimal(s.trim())
+                    && crate::json::number::fits_float64(&money::decimal_literal(s.trim())) =>
+            {
+                Ok(Json::Number(Number::from_literal(money::decimal_literal(
+                    s.trim(),
+                ))))
             }
             other => Err(decode_type_error(path, "a number", other)),
         },

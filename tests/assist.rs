@@ -860,7 +860,7 @@ fn unreadable_answers() {
 fn receipt_bodies(status: &str, errortext: &str) -> [String; 2] {
     let errortext_json = Json::str(errortext).to_compact();
     let mut errortext_xml = String::new();
-    xml::escape(errortext, &mut errortext_xml);
+    xml::escape("errortext", errortext, &mut errortext_xml).unwrap();
     [
         format!(
             r#"{{"fiscalreceipt":{{"fiscalreceipt_ID":"1","status":"{status}","errortext":{errortext_json}}}}}"#

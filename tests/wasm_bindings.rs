@@ -57,7 +57,7 @@ fn memory_bytes() -> Uint8Array {
     Uint8Array::new(&memory.buffer())
 }
 
-/// Writes texts one after another into the text buffer, as pkg/src/internal.js does; returns
+/// Writes texts one after another into the text buffer, as the Binding of pkg/src/client.js does; returns
 /// the buffer's address.
 fn buffer_texts(texts: &[&str]) -> u32 {
     let joined = texts.concat();

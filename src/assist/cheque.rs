@@ -216,9 +216,10 @@ impl Cheque {
         self.to_json().to_compact()
     }
 
-    /// The documented XML form: a sequence of `<chequeitem>` elements.
-    pub fn to_xml(&self, out: &mut String) {
-        for item in &self.items {
+    /// The documented XML form: a sequence of `<chequeitem>` elements. `path` names the param
+    /// in errors (text XML cannot carry is refused).
+    pub fn to_xml(&self, path: &str, out: &mut String) -> Result<()> {
+        for (i, item) in self.items.iter().enumerate() {
             out.push_str("<chequeitem>");
             if let Json::Object(m) = item.to_json() {
                 for (k, v) in m.iter() {
@@ -230,7 +231,7 @@ impl Cheque {
                         Json::Number(n) => n.literal().to_string(),
                         other => other.to_compact(),
                     };
-                    xml::escape(&text, out);
+                    xml::escape(&format!("{path}[{i}].{k}"), &text, out)?;
                     out.push_str("</");
                     out.push_str(k);
                     out.push('>');
@@ -238,6 +239,7 @@ impl Cheque {
             }
             out.push_str("</chequeitem>");
         }
+        Ok(())
     }
 
     pub fn total_text(&self) -> String {
@@ -566,14 +568,15 @@ pub fn items_from_xml(parent: &Element) -> Json {
                 .children
                 .iter()
                 .map(|f| {
+                    let trimmed = f.text.trim();
                     let value = match f.name.to_ascii_lowercase().as_str() {
-                        "id" | "fpmode" | "subjtype" => f
-                            .text
-                            .trim()
+                        "id" | "fpmode" | "subjtype" => trimmed
                             .parse::<i64>()
                             .map(Json::int)
-                            .unwrap_or_else(|_| Json::str(f.text.trim())),
-                        _ => Json::str(f.text.trim()),
+                            .unwrap_or_else(|_| Json::str(trimmed)),
+                        "price" | "quantity" | "amount" => Json::str(trimmed),
+                        // Names and codes keep their text exactly, as in the JSON form.
+                        _ => Json::str(f.text.clone()),
                     };
                     (f.name.clone(), value)
                 })

@@ -688,10 +688,10 @@ fn encode(config: &Config, op: &Operation, params: Map, _ctx: &BuildCtx) -> Resu
                 inner.push('>');
                 match (&cheque, key.as_str(), settings.soap_items) {
                     (Some(c), "ChequeItems", SoapItems::Json) => {
-                        xml::escape(&c.wire_text(), &mut inner)
+                        xml::escape(key, &c.wire_text(), &mut inner)?
                     }
-                    (Some(c), "ChequeItems", _) => c.to_xml(&mut inner),
-                    _ => xml::escape(&wire_text(value), &mut inner),
+                    (Some(c), "ChequeItems", _) => c.to_xml(key, &mut inner)?,
+                    _ => xml::escape(key, &wire_text(value), &mut inner)?,
                 }
                 inner.push_str("</");
                 inner.push_str(&tag);

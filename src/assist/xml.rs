@@ -202,9 +202,21 @@ pub fn parse(text: &str, limits: Limits) -> Result<Element, XmlError> {
     root.ok_or_else(|| error("no root element"))
 }
 
-/// Escapes text for element content and attribute values (characters XML 1.0 cannot carry
-/// are dropped).
-pub fn escape(text: &str, out: &mut String) {
+/// Escapes the text of `field` for element content and attribute values. XML 1.0 cannot carry
+/// most control characters (not even as `&#12;`): such text is refused, never sent altered.
+pub fn escape(field: &str, text: &str, out: &mut String) -> crate::error::Result<()> {
+    let carried = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+    };
+    if let Some(c) = text.chars().find(|c| !carried(*c)) {
+        return Err(crate::error::KassaError::validation(
+            field,
+            format!(
+                "contains the character U+{:04X}, which XML (the SOAP format) cannot carry; remove it, or use format 'json'",
+                u32::from(c)
+            ),
+        ));
+    }
     for c in text.chars() {
         match c {
             '<' => out.push_str("&lt;"),
@@ -213,11 +225,10 @@ pub fn escape(text: &str, out: &mut String) {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(c),
-            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
         }
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -366,7 +366,7 @@ pub fn from_parts(parts: &Json) -> Result<SoliqQr> {
     let path =
         match map.get("path").filter(|v| !v.is_null()) {
             None => "/check".to_string(),
-            Some(Json::String(p)) => match p.trim_start_matches('/') {
+            Some(Json::String(p)) => match p.strip_prefix('/').unwrap_or(p) {
                 "check" => "/check".to_string(),
                 "epi" => "/epi".to_string(),
                 _ => return Err(KassaError::validation(

@@ -24,13 +24,7 @@ pub fn decompose(literal: &str) -> Option<Decomposed> {
         None => (false, literal),
     };
     let (mantissa, exponent) = match rest.find(['e', 'E']) {
-        Some(i) => (
-            rest.get(..i)?,
-            rest.get(i + 1..)?
-                .trim_start_matches('+')
-                .parse::<i64>()
-                .ok()?,
-        ),
+        Some(i) => (rest.get(..i)?, exponent_value(rest.get(i + 1..)?)?),
         None => (rest, 0),
     };
     let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
@@ -56,6 +50,24 @@ pub fn decompose(literal: &str) -> Option<Decomposed> {
         digits,
         point,
     })
+}
+
+/// Exponents are saturated at this: a literal has far fewer digits, so any larger exponent means
+/// 0 or a number beyond float64 all the same (`0e99999999999999999999` is 0, as Go reads it), and
+/// the arithmetic on the decimal point cannot overflow.
+const MAX_EXPONENT: i64 = 1_000_000_000_000_000;
+
+fn exponent_value(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // All digits, so parsing fails only when the exponent overflows i64.
+    let magnitude = digits.parse::<i64>().unwrap_or(i64::MAX).min(MAX_EXPONENT);
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// Go's layout of shortest digits: plain decimal when 1e-6 <= |x| < 1e21, otherwise

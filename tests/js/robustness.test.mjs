@@ -4,14 +4,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox, FiscalBoxBilling, KassaError, tarlanSign } from 'kassa';
+// The registry the entries are generated from (operations, helpers and flows per provider).
+import registry from '../../pkg/dist/registry.js';
 
-const clients = {
-  agws: new TarlanAgws({ secret: '12345', agent: 'tarlan', project: 'mobile' }),
-  acquiring: new TarlanAcquiring({ secret: 's', merchantId: 1, projectId: 42 }),
-  assist: new AssistFiscal({ baseUrl: 'https://assist.example', merchantId: '1', login: 'l', password: 'p' }),
-  fiscalbox: new FiscalBox({ walletAmountUnit: 'tiyin' }),
-  fiscalboxBilling: new FiscalBoxBilling({ username: 'u', password: 'p', token: 't', inn: '306429662' }),
+/** Valid options of each client class: the tests below break one thing at a time. */
+const OPTIONS = {
+  agws: { secret: '12345', agent: 'tarlan', project: 'mobile' },
+  acquiring: { secret: 's', merchantId: 1, projectId: 42 },
+  assist: { baseUrl: 'https://assist.example', merchantId: '1', login: 'l', password: 'p' },
+  fiscalbox: { walletAmountUnit: 'tiyin' },
+  fiscalboxBilling: { username: 'u', password: 'p', token: 't', inn: '306429662' },
 };
+const CLASSES = { agws: TarlanAgws, acquiring: TarlanAcquiring, assist: AssistFiscal, fiscalbox: FiscalBox, fiscalboxBilling: FiscalBoxBilling };
+const clients = Object.fromEntries(Object.entries(CLASSES).map(([id, Class]) => [id, new Class(OPTIONS[id])]));
 
 function rng(seed) {
   let x = seed >>> 0;
@@ -87,8 +92,9 @@ test('parse: broken provider answers for every operation give a value or a Kassa
   assert.ok(calls > 10_000);
 });
 
-test('static helpers and flows with junk arguments give a value or a KassaError', async () => {
+test('static and instance helpers with junk arguments give a value or a KassaError', () => {
   const random = rng(7);
+  let calls = 0;
   for (const [provider, client] of Object.entries(clients)) {
     const Class = client.constructor;
     for (const name of Object.getOwnPropertyNames(Class)) {
@@ -96,6 +102,7 @@ test('static helpers and flows with junk arguments give a value or a KassaError'
       for (let i = 0; i < 10; i += 1) {
         const args = [junk(random), junk(random), junk(random)];
         expectKassaOrValue(`${provider} static ${name}`, () => Class[name](...args));
+        calls += 1;
       }
     }
     for (const name of ['verifyCallback', 'verifyWebhook', 'verifyConfirmRequest', 'parseCallback', 'parseWebhook']) {
@@ -103,25 +110,142 @@ test('static helpers and flows with junk arguments give a value or a KassaError'
       for (let i = 0; i < 20; i += 1) {
         const args = [junk(random), junk(random)];
         expectKassaOrValue(`${provider}.${name}`, () => client[name](...args));
+        calls += 1;
       }
     }
   }
+  assert.ok(calls > 100, `${calls} helper calls`);
   // The module still works after all of the above.
   assert.equal(tarlanSign({ agent: 'tarlan', project: 'mobile', service_code: '201106', external_id: '200001' }, '12345'),
     '0e7ed3b74f0c17871631e7e4b663aa74032867ced99365f7ebef2d3839f09e91');
 });
 
-test('clients refuse bad options with a config or validation KassaError naming the option', () => {
-  const Classes = { TarlanAgws, TarlanAcquiring, AssistFiscal, FiscalBox, FiscalBoxBilling };
-  for (const [name, Class] of Object.entries(Classes)) {
-    for (const options of [undefined, null, 'x', 42, { baseUrl: 'not a url' }, { timeoutMs: -1 }, { maxRetries: 'many' }, { secret: 'a b' }]) {
-      try {
-        // eslint-disable-next-line no-new
-        new Class(options);
-      } catch (error) {
-        assert.ok(error instanceof KassaError, `new ${name}(${JSON.stringify(options)}): ${error}`);
-        assert.ok(['config', 'validation'].includes(error.kind), `${name}: kind ${error.kind}`);
-      }
+/** Params each flow accepts, so that with junk answers it gets past validation and really runs. */
+const FLOW_PARAMS = {
+  payUntilFinal: { username: 'u', amount: '150.50', service_code: 's', external_id: 'p-1' },
+  qrWalletSale: {
+    provider: 'anor', amount: 1_000_000, qr_code: 'q-1',
+    order: {
+      receipt_type: 'order', cashier: 'Admin', uuid: '7d8a3b52-9f1e-4c67-8a0b-2f4c5d6e7f80',
+      products: [{
+        name: 'Coffee', amount: 1000, unit_name: 'dona', price: 1_000_000, product_price: 1_000_000, vat: 107_143, vat_percent: 12,
+        class_code: '02710001005000000', package_code: '1282556', owner_type: 1,
+      }],
+    },
+  },
+  fiscalizeAndWait: {
+    Payment_ID: 'p-1', Type: 'sell', Email: 'buyer@example.kz', ChequeItems: [{ id: 1, name: 'Coffee', price: '10.00', quantity: 1, tax: 'vat12' }],
+  },
+};
+const FLOW_OPTIONS = { pollIntervalMs: 1, maxPollIntervalMs: 2, deadlineMs: 40 };
+const FETCH_STATUSES = STATUSES.filter((status) => ![204, 205, 304].includes(status)); // a Response with a body
+
+/** A fetch that answers every request with a junk answer (or fails like a network), counting calls. */
+function junkFetch(random) {
+  const fetch = async () => {
+    fetch.calls += 1;
+    if (random() < 0.1) throw new TypeError('fetch failed');
+    const body = BODIES[Math.floor(random() * BODIES.length)];
+    const status = FETCH_STATUSES[Math.floor(random() * FETCH_STATUSES.length)];
+    return new Response(body, { status, headers: { 'content-type': 'application/json' } });
+  };
+  fetch.calls = 0;
+  return fetch;
+}
+
+async function expectFlowOutcome(label, run) {
+  let value;
+  try {
+    value = await run();
+  } catch (error) {
+    assert.ok(error instanceof KassaError, `${label}: threw ${error?.constructor?.name}: ${error?.message}`);
+    assert.ok(error.kind && error.message.length > 0, `${label}: KassaError without kind/message`);
+    return error;
+  }
+  assert.ok(value !== null && typeof value === 'object', `${label}: resolved to ${JSON.stringify(value)}`);
+  return value;
+}
+
+test('flows with junk params and junk answers give a value or a KassaError', async () => {
+  const random = rng(11);
+  const listed = registry.providers.flatMap((p) => p.flows.map((flow) => ({ provider: p.id, flow })));
+  assert.deepEqual(listed.map((f) => f.flow).sort(), Object.keys(FLOW_PARAMS).sort(), 'a flow without params in this test');
+  for (const { provider, flow } of listed) {
+    // Junk params: refused before anything is sent, as a validation error naming the params.
+    for (const params of ['text', 42, [1], true]) {
+      const fetch = junkFetch(random);
+      const client = new CLASSES[provider]({ ...OPTIONS[provider], fetch, maxRetries: 0 });
+      const error = await expectFlowOutcome(`${flow}(${JSON.stringify(params)})`, () => client[flow](params, FLOW_OPTIONS));
+      assert.ok(error instanceof KassaError, `${flow}(${JSON.stringify(params)}) resolved`);
+      assert.equal(error.kind, 'validation');
+      assert.equal(error.field, 'params');
+      assert.equal(fetch.calls, 0, `${flow}(${JSON.stringify(params)}) sent a request`);
+    }
+    for (let i = 0; i < 10; i += 1) {
+      const fetch = junkFetch(random);
+      const client = new CLASSES[provider]({ ...OPTIONS[provider], fetch, maxRetries: 0 });
+      await expectFlowOutcome(`${flow}(junk)`, () => client[flow](junk(random), FLOW_OPTIONS));
+    }
+    // Valid params and junk answers: the flow runs (it calls the provider) and ends in a value or a KassaError.
+    let requests = 0;
+    const kinds = new Set();
+    for (let i = 0; i < 25; i += 1) {
+      const fetch = junkFetch(random);
+      const client = new CLASSES[provider]({ ...OPTIONS[provider], fetch, maxRetries: 0 });
+      const outcome = await expectFlowOutcome(`${flow}(valid params, junk answers #${i})`, () => client[flow](FLOW_PARAMS[flow], FLOW_OPTIONS));
+      if (outcome instanceof KassaError) kinds.add(outcome.kind);
+      requests += fetch.calls;
+    }
+    assert.ok(requests >= 25, `${flow} sent ${requests} requests in 25 runs`);
+    assert.ok(kinds.size > 0, `${flow} never failed on junk answers`);
+  }
+});
+
+/** For each client class: options with one thing wrong, and the field the error must name. */
+function badOptions(id) {
+  const valid = OPTIONS[id];
+  const cases = [
+    [null, 'options'], ['x', 'options'], [42, 'options'], [[], 'options'],
+    [{ ...valid, baseUrl: 'not a url' }, 'baseUrl'],
+    [{ ...valid, baseUrl: 42 }, 'baseUrl'],
+    [{ ...valid, timeoutMs: -1 }, 'timeoutMs'],
+    [{ ...valid, maxRetries: 'many' }, 'maxRetries'],
+    [{ ...valid, maxRetries: 11 }, 'maxRetries'],
+    [{ ...valid, fetch: 'not a function' }, 'fetch'],
+    [{ ...valid, noSuchOption: 1 }, 'noSuchOption'],
+  ];
+  if ('secret' in valid) {
+    const { secret: _secret, ...withoutSecret } = valid;
+    cases.push([withoutSecret, 'secret'], [{ ...valid, secret: 'a b' }, 'secret'], [{ ...valid, secret: 12345 }, 'secret']);
+  } else {
+    cases.push([{ ...valid, secret: 'a b' }, 'secret']); // not an option of this client
+  }
+  if (id === 'assist') {
+    const { baseUrl: _baseUrl, ...withoutBase } = valid;
+    cases.push([withoutBase, 'baseUrl'], [{ ...valid, merchantId: 'abc' }, 'merchantId'], [{ ...valid, format: 'xml' }, 'format']);
+  }
+  if (id === 'fiscalbox') {
+    cases.push([{ ...valid, walletAmountUnit: 'kopeck' }, 'walletAmountUnit'], [{ ...valid, timeZoneOffsetMinutes: 5000 }, 'timeZoneOffsetMinutes']);
+  }
+  if (id === 'acquiring') cases.push([{ ...valid, environment: 'staging' }, 'environment']);
+  return cases;
+}
+
+test('clients refuse bad options with a config KassaError naming the option', () => {
+  let checked = 0;
+  for (const [id, Class] of Object.entries(CLASSES)) {
+    assert.ok(new Class(OPTIONS[id]) instanceof Class, `${id}: the valid options are accepted`);
+    for (const [options, field] of badOptions(id)) {
+      const label = `new ${Class.name}(${JSON.stringify(options)})`;
+      assert.throws(() => new Class(options), (error) => {
+        assert.ok(error instanceof KassaError, `${label} threw ${error?.constructor?.name}: ${error?.message}`);
+        assert.equal(error.kind, 'config', `${label}: kind ${error.kind} (${error.message})`);
+        assert.equal(error.field, field, `${label}: field ${error.field} (${error.message})`);
+        assert.ok(error.message.includes(field), `${label}: the message does not name ${field}: ${error.message}`);
+        return true;
+      }, `${label} did not throw`);
+      checked += 1;
     }
   }
+  assert.ok(checked > 60, `${checked} bad option sets`);
 });
