@@ -15,8 +15,7 @@ use crate::json::{self, number, Json, Map, Value};
 use crate::schema::native_only;
 use crate::tarlan::sign;
 use crate::tarlan::SignatureHeader;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use hmac_sha256::{Hash as Sha256, HMAC};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -622,17 +621,9 @@ impl Hashing {
                 hasher.update(b"\n");
             }
             Hashing::NoSecret => hasher.update(encoded.as_bytes()),
-            Hashing::Hmac => {
-                return match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
-                    Ok(mut mac) => {
-                        mac.update(encoded.as_bytes());
-                        mac.finalize().into_bytes().into()
-                    }
-                    Err(_) => [0; 32],
-                };
-            }
+            Hashing::Hmac => return HMAC::mac(encoded.as_bytes(), secret.as_bytes()),
         }
-        hasher.finalize().into()
+        hasher.finalize()
     }
 
     fn mistake(self) -> Option<&'static str> {

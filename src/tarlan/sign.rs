@@ -6,7 +6,7 @@ use crate::error::{KassaError, Result};
 use crate::json::{self, Json, Map, Sink as _, Value};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use sha2::{Digest, Sha256};
+use hmac_sha256::Hash as Sha256;
 use subtle::ConstantTimeEq;
 
 /// Top-level fields that never take part in the signature (documented for acquiring,
@@ -78,7 +78,7 @@ impl Base64Sha256 {
     fn digest(mut self, secret: &str) -> [u8; 32] {
         self.encode_pending();
         self.hasher.update(secret.as_bytes());
-        self.hasher.finalize().into()
+        self.hasher.finalize()
     }
 }
 
