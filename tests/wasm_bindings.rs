@@ -150,11 +150,11 @@ fn errors_are_plain_errors_until_a_class_is_registered_then_instances_of_it() {
     assert_eq!(e.get("name").and_then(Json::as_str), Some("KassaError"));
     assert_eq!(e.get("retryable").and_then(Json::as_bool), Some(false));
     // A stand-in for pkg/src/error.js: takes the fields of the info it is constructed with.
-    let class: Function = js_sys::eval(
+    let class = js_sys::eval(
         "(class TestError extends Error { constructor(info) { super(info.message); Object.assign(this, info); this.name = 'TestError'; } })",
     )
-    .unwrap()
-    .unchecked_into();
+    .unwrap();
+    assert!(class.is_instance_of::<Function>());
     wasm::use_error_class(class);
     let error = sign_buffered("{}", "a b").unwrap_err();
     assert!(error.is_instance_of::<js_sys::Error>());

@@ -289,16 +289,26 @@ mod platform {
 
 #[cfg(target_arch = "wasm32")]
 mod platform {
+    use wasm_bindgen::prelude::*;
+
+    // The engine's own number parsing and printing (declared here: js-sys would link its
+    // futures machinery into every module, README "Size and speed").
+    #[wasm_bindgen]
+    extern "C" {
+        #[wasm_bindgen(js_name = parseFloat)]
+        fn parse_float(text: &str) -> f64;
+        /// `String(x)` of a number: `Number#toString()`, base 10.
+        #[wasm_bindgen(js_name = String)]
+        fn number_text(x: f64) -> String;
+    }
+
     /// Shortest round-trip digits from the JavaScript engine: `Number#toString` is specified
     /// to produce the shortest digits that round-trip, choosing the closest — as Go does.
     pub fn shortest(literal: &str) -> Option<String> {
-        let x = js_sys::Number::parse_float(literal);
+        let x = parse_float(literal);
         if !x.is_finite() {
             return None;
         }
-        js_sys::Number::from(x)
-            .to_string_with_radix(10)
-            .ok()
-            .map(String::from)
+        Some(number_text(x))
     }
 }

@@ -3,7 +3,7 @@
 //! (src/task.rs) that the fetch driver in JavaScript (pkg/src/driver.js) steps through, one
 //! JSON event in and one JSON step out. Only builds with at least one provider have it.
 
-use super::{not_a_provider, parse_arg, parse_args, to_js};
+use super::{not_a_provider, now_ms, parse_arg, parse_args, to_js};
 use crate::client::Client;
 use crate::error::KassaError;
 use crate::helper::HelperFn;
@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 
 fn now_ctx() -> BuildCtx {
     BuildCtx {
-        now_ms: Some(js_sys::Date::now() as i64),
+        now_ms: Some(now_ms()),
     }
 }
 

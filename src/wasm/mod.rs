@@ -8,10 +8,8 @@ use crate::error::KassaError;
 use crate::helper::HelperFn;
 use crate::json::{self, Json};
 use crate::registry;
-use js_sys::{Array, Function, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 #[cfg(feature = "client")]
 mod client;
@@ -30,35 +28,64 @@ pub use sign::{tarlan_sign_buffered, tarlan_verify_buffered, text_buffer, wasm_m
 // for wasm32-unknown-unknown without the `atomics` feature, so no instance shares its memory.
 static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };
 
+/// The JavaScript built-ins the binding calls, declared here rather than taken from js-sys:
+/// linking js-sys brings its futures and closure machinery into every module, used or not
+/// (5 KB of kassa/tarlan: README "Size and speed").
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of JSON that Rust wrote (it cannot throw).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &str) -> JsValue;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = construct, catch)]
+    fn construct(class: &JsValue, arguments: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = assign)]
+    fn assign(target: &JsValue, source: &JsValue) -> JsValue;
+    /// `Error(message)`: a new `Error`, as with `new`.
+    #[wasm_bindgen(js_name = Error)]
+    fn plain_error(message: &str) -> JsValue;
+    #[wasm_bindgen(js_namespace = Date, js_name = now)]
+    fn date_now() -> f64;
+}
+
 thread_local! {
     /// The `KassaError` class of the JavaScript package (pkg/src/error.js).
-    static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
+    static ERROR_CLASS: RefCell<Option<JsValue>> = const { RefCell::new(None) };
 }
 
 /// Called once by each entry right after instantiation: errors leaving wasm are then
 /// constructed as instances of this class.
 #[wasm_bindgen]
-pub fn use_error_class(class: Function) {
+pub fn use_error_class(class: JsValue) {
     ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(class));
 }
 
 /// The JavaScript error for a `KassaError`: `new KassaError(info)` with the registered class,
 /// else (the raw glue, without an entry) a plain `Error` named `KassaError` with the same fields.
 pub fn to_js(error: KassaError) -> JsValue {
-    let info = js_sys::JSON::parse(&error.to_json().to_compact()).unwrap_or(JsValue::NULL);
+    let info = error.to_json();
     let constructed = ERROR_CLASS.with(|slot| {
-        slot.borrow()
-            .as_ref()
-            .and_then(|class| Reflect::construct(class, &Array::of1(&info)).ok())
+        let class = slot.borrow();
+        let class = class.as_ref()?;
+        // `[info]`: the constructor's argument list, parsed as one JSON array.
+        let arguments = json_parse(&Json::Array(vec![info.clone()]).to_compact());
+        construct(class, &arguments).ok()
     });
     constructed.unwrap_or_else(|| {
-        let plain = js_sys::Error::new(error.message());
-        plain.set_name("KassaError");
-        if let Some(fields) = info.dyn_ref::<js_sys::Object>() {
-            js_sys::Object::assign(&plain, fields);
-        }
-        plain.into()
+        let mut fields = match info {
+            Json::Object(fields) => fields,
+            _ => json::Map::new(),
+        };
+        fields.insert("name", Json::str("KassaError"));
+        assign(
+            &plain_error(error.message()),
+            &json_parse(&Json::Object(fields).to_compact()),
+        )
     })
+}
+
+/// The JavaScript clock (Unix ms), for requests built now.
+pub fn now_ms() -> i64 {
+    date_now() as i64
 }
 
 fn parse_arg(text: &str, what: &str) -> Result<Json, KassaError> {
