@@ -208,8 +208,9 @@ fn class_js(p: &ProviderDef, out: &mut String) {
 }
 
 /// One runtime's file of an entry: it instantiates the entry's own `.wasm` the way that
-/// runtime allows, then declares the entry's exports bound to it. Each file is self-contained
-/// (a few small modules to load, which is most of a cold start): Node compiles the wasm
+/// runtime allows, then declares the entry's exports bound to it. scripts/build.sh then bundles
+/// it with what it imports but `error.js` (scripts/bundle-entry.mjs: loading modules is much of
+/// a cold start). Node compiles the wasm
 /// synchronously so `import` and `require()` both work (no top-level await: Node's
 /// require(esm) refuses it) and reads the `describe` catalog from disk on first use; Workers
 /// forbid compiling wasm from bytes, so the `.wasm` is imported as a module (wrangler, esbuild
