@@ -5,7 +5,6 @@
 
 mod common;
 use kassa::json::{self, Json};
-use kassa::tarlan::agws;
 use kassa::task::{protocol, Env, Event, Task};
 use kassa::transport::{CallOptions, CallStep, Observed};
 use kassa::{Client, ErrorKind, HttpResponse, KassaError};
@@ -16,14 +15,6 @@ const ENV: Env = Env {
     random: 0.5,
 };
 const CASH_IN: &str = r#"{"username":"989898","amount":100,"service_code":"201106","external_id":"200001","datetime":"2022-12-01T15:45:00Z"}"#;
-
-fn client() -> Client {
-    Client::new(
-        &agws::PROVIDER,
-        json::parse(r#"{"secret":"12345","agent":"tarlan","project":"mobile"}"#).unwrap(),
-    )
-    .unwrap()
-}
 
 fn answer(name: &str) -> Event {
     Event::Sent(Observed::Response(HttpResponse::new(
@@ -68,7 +59,7 @@ fn pay_until_final(client: &Client) -> Task<&Client> {
 
 #[test]
 fn a_flow_sends_its_calls_sleeps_between_polls_and_ends_with_the_final_state() {
-    let client = client();
+    let client = common::agws_client();
     let mut task = pay_until_final(&client);
     let cash_in = task.step(Event::Start, ENV);
     assert!(sent_path(&cash_in).ends_with("/cash-in"), "{cash_in:?}");
@@ -99,7 +90,7 @@ fn a_flow_sends_its_calls_sleeps_between_polls_and_ends_with_the_final_state() {
 
 #[test]
 fn an_abort_ends_a_call_before_it_is_sent_and_a_flow_while_it_waits() {
-    let client = client();
+    let client = common::agws_client();
     let mut call = Task::call(
         &client,
         "balance",
@@ -140,7 +131,7 @@ fn an_abort_ends_a_call_before_it_is_sent_and_a_flow_while_it_waits() {
 
 #[test]
 fn without_fetch_the_whole_flow_ends_with_a_config_error() {
-    let client = client();
+    let client = common::agws_client();
     let mut flow = pay_until_final(&client);
     flow.step(Event::Start, ENV);
     let e = error(flow.step(Event::NoFetch, ENV));
@@ -152,7 +143,7 @@ fn without_fetch_the_whole_flow_ends_with_a_config_error() {
 fn a_call_of_a_flow_refused_before_sending_is_the_flows_to_handle() {
     // The task hands the refused cash-in to the flow as that call's error; the flow decides
     // (pay-until-final asks `status` whether the payment exists before it says anything).
-    let client = client();
+    let client = common::agws_client();
     let mut flow = pay_until_final(&client);
     flow.step(Event::Start, ENV);
     let next = flow.step(Event::AbortedBeforeSending, ENV);
@@ -161,7 +152,7 @@ fn a_call_of_a_flow_refused_before_sending_is_the_flows_to_handle() {
 
 #[test]
 fn building_a_task_validates_before_anything_is_sent() {
-    let client = client();
+    let client = common::agws_client();
     let e = Task::call(
         &client,
         "cashIn",

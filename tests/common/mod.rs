@@ -24,3 +24,13 @@ pub fn num(v: &Json, path: &[&str]) -> String {
         .literal()
         .to_string()
 }
+
+/// An AGWS client with the documented test options (secret `12345`, agent `tarlan`, project
+/// `mobile`), as the AGWS examples sign with.
+pub fn agws_client() -> kassa::Client {
+    kassa::Client::new(
+        &kassa::tarlan::agws::PROVIDER,
+        kassa::json::parse(r#"{"secret":"12345","agent":"tarlan","project":"mobile"}"#).unwrap(),
+    )
+    .unwrap()
+}
