@@ -113,49 +113,27 @@ fn bool_option(options: &Json, key: &str) -> Result<bool> {
 fn payment_reference(wallet: Wallet, payment: &Json) -> Option<(&'static str, String)> {
     if wallet.payment == "anor" {
         payment
-            .get("transaction_id")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from)
+            .text_of("transaction_id")
             .map(|v| ("transaction_id", v))
     } else {
-        payment
-            .get("payment_id")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from)
-            .map(|v| ("payment_id", v))
+        payment.text_of("payment_id").map(|v| ("payment_id", v))
     }
 }
 
 /// `extra_info.qr_payment_id`: the wallet's `payment_id` (Anor: its `payment_id`, else the
 /// `transaction_id` when Anor gives no payment id).
 fn qr_payment_id(wallet: Wallet, payment: &Json) -> Option<String> {
-    payment
-        .get("payment_id")
-        .and_then(Json::as_nonblank_text)
-        .map(String::from)
-        .or_else(|| {
-            (wallet.payment == "anor")
-                .then(|| {
-                    payment
-                        .get("transaction_id")
-                        .and_then(Json::as_nonblank_text)
-                        .map(String::from)
-                })
-                .flatten()
-        })
+    payment.text_of("payment_id").or_else(|| {
+        (wallet.payment == "anor")
+            .then(|| payment.text_of("transaction_id"))
+            .flatten()
+    })
 }
 
 fn phone(payment: &Json) -> Option<String> {
     payment
-        .get("client_phone_number")
-        .and_then(Json::as_nonblank_text)
-        .map(String::from)
-        .or_else(|| {
-            payment
-                .get("phone_number")
-                .and_then(Json::as_nonblank_text)
-                .map(String::from)
-        })
+        .text_of("client_phone_number")
+        .or_else(|| payment.text_of("phone_number"))
 }
 
 /// The orderCreate params for a payment: the caller's order plus the payment fields.
@@ -286,11 +264,7 @@ fn create(client: &dyn FlowClient, params: Json, options: Json) -> Result<Box<dy
         ));
     }
     if let Some(r) = &receipt {
-        if r.get("qr_url")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from)
-            .is_none()
-        {
+        if r.text_of("qr_url").is_none() {
             return Err(KassaError::validation(
                 "resume.receipt.qr_url",
                 "is required: the Soliq receipt link of the orderCreate result",
@@ -442,11 +416,7 @@ impl QrWalletSale {
         {
             e = e.with_reference(key, Json::String(value));
         }
-        if let Some(url) = self.receipt.as_ref().and_then(|r| {
-            r.get("qr_url")
-                .and_then(Json::as_nonblank_text)
-                .map(String::from)
-        }) {
+        if let Some(url) = self.receipt.as_ref().and_then(|r| r.text_of("qr_url")) {
             e = e.with_reference("qr_url", Json::String(url));
         }
         e
@@ -498,11 +468,7 @@ impl QrWalletSale {
         let url = self
             .receipt
             .as_ref()
-            .and_then(|r| {
-                r.get("qr_url")
-                    .and_then(Json::as_nonblank_text)
-                    .map(String::from)
-            })
+            .and_then(|r| r.text_of("qr_url"))
             .unwrap_or_default();
         let mut params = Map::new();
         if let Some((key, value)) = self
@@ -526,15 +492,8 @@ impl QrWalletSale {
             Ok(payment) => match payment.get("outcome").and_then(Json::as_str) {
                 Some("failed") => {
                     let status = payment
-                        .get("status")
-                        .and_then(Json::as_nonblank_text)
-                        .map(String::from)
-                        .or_else(|| {
-                            payment
-                                .get("payment_status")
-                                .and_then(Json::as_nonblank_text)
-                                .map(String::from)
-                        })
+                        .text_of("status")
+                        .or_else(|| payment.text_of("payment_status"))
                         .unwrap_or_else(|| "failed".into());
                     let e = KassaError::new(
                         ErrorKind::Provider,
@@ -625,16 +584,8 @@ impl QrWalletSale {
     fn is_ours(&self, last: &Json) -> bool {
         let stored = last.get("order");
         let sent = self.order_sent.as_ref();
-        let our_uuid = sent.and_then(|o| {
-            o.get("uuid")
-                .and_then(Json::as_nonblank_text)
-                .map(String::from)
-        });
-        let their_uuid = stored.and_then(|o| {
-            o.get("uuid")
-                .and_then(Json::as_nonblank_text)
-                .map(String::from)
-        });
+        let our_uuid = sent.and_then(|o| o.text_of("uuid"));
+        let their_uuid = stored.and_then(|o| o.text_of("uuid"));
         if our_uuid.is_some() && our_uuid == their_uuid {
             return true;
         }
@@ -663,11 +614,7 @@ impl QrWalletSale {
             .and_then(|r| r.get("QRCodeURL"))
             .and_then(Json::as_nonblank_text)
             .map(String::from)
-            .or_else(|| {
-                last.get("qr_url")
-                    .and_then(Json::as_nonblank_text)
-                    .map(String::from)
-            })
+            .or_else(|| last.text_of("qr_url"))
             .or_else(|| {
                 last.pointer(&["order", "result_url"])
                     .and_then(Json::as_nonblank_text)
@@ -745,7 +692,7 @@ impl QrWalletSale {
         let op = self.wallet.confirm;
         let tail = format!(
             "The sale is complete and fiscalized (receipt {}); only {} has not acknowledged the receipt link. Sending it again is safe: run qrWalletSale again with resume: error.details.resume (it only confirms), or call {op} yourself.",
-            self.receipt.as_ref().and_then(|r| r.get("qr_url").and_then(Json::as_nonblank_text).map(String::from)).unwrap_or_default(),
+            self.receipt.as_ref().and_then(|r| r.text_of("qr_url")).unwrap_or_default(),
             self.wallet.title
         );
         match outcome {
@@ -793,9 +740,7 @@ impl QrWalletSale {
         m.insert(
             "receipt_url",
             receipt
-                .get("qr_url")
-                .and_then(Json::as_nonblank_text)
-                .map(String::from)
+                .text_of("qr_url")
                 .map(Json::String)
                 .unwrap_or(Json::Null),
         );

@@ -5,7 +5,7 @@
 
 use super::soliq;
 use crate::error::Result;
-use crate::json::Json;
+use crate::json::{Json, Map};
 use crate::money::Decimal;
 use crate::receipt::{date_time, item, minor_text, not_a, Receipt, ISSUED};
 
@@ -62,9 +62,7 @@ fn fiscalbox_items(products: Option<&Json>) -> (Option<Vec<Json>>, Option<i128>)
             _ => None,
         };
         items.push(item(
-            p.get("name")
-                .and_then(Json::as_nonblank_text)
-                .map(String::from),
+            p.text_of("name"),
             p.get("amount")
                 .and_then(Json::as_i64)
                 .map(|q| Decimal::from_units(i128::from(q), 3).to_string()),
@@ -88,6 +86,39 @@ fn fill_from_link(r: &mut Receipt) {
     r.date_time
         .get_or_insert_with(|| link.date_time.to_local_iso());
 }
+/// Where a receipt's fiscal fields stand: terminal id, receipt number, date-time, fiscal sign,
+/// receipt link.
+type FiscalFields = [&'static str; 5];
+
+/// `orderCreate` / `orderRefuse` results (spec/fiscalbox.md §2–3).
+const ORDER_CREATE_FIELDS: FiscalFields = [
+    "terminal_id",
+    "receipt_count",
+    "date_time",
+    "fiscal_sign",
+    "qr_url",
+];
+
+/// The fiscal module's answer inside `orderLast` (§5), in PascalCase.
+const ORDER_LAST_FIELDS: FiscalFields = [
+    "TerminalID",
+    "ReceiptSeq",
+    "DateTime",
+    "FiscalSign",
+    "QRCodeURL",
+];
+
+fn read_fiscal_fields(
+    r: &mut Receipt,
+    m: &Map,
+    [terminal, number, when, sign, link]: FiscalFields,
+) {
+    r.terminal_id = m.text_of(terminal);
+    r.receipt_number = m.text_of(number);
+    r.date_time = date_time(m.get(when));
+    r.fiscal_sign = m.text_of(sign);
+    r.receipt_url = m.text_of(link);
+}
 
 fn from_result(result: &Json, order: Option<&Json>) -> Result<Receipt> {
     let payload = fiscalbox_payload(result)?;
@@ -105,88 +136,30 @@ fn from_result(result: &Json, order: Option<&Json>) -> Result<Receipt> {
         ..Receipt::default()
     };
     let lines;
-    if let Some(Json::Object(fm)) = m.get("result").filter(|_| m.contains_key("order")) {
-        // orderLast: the fiscal module's answer in PascalCase, the stored order beside it.
-        r.terminal_id = fm
-            .get("TerminalID")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from);
-        r.receipt_number = fm
-            .get("ReceiptSeq")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from);
-        r.date_time = date_time(fm.get("DateTime"));
-        r.fiscal_sign = fm
-            .get("FiscalSign")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from);
-        r.receipt_url = fm
-            .get("QRCodeURL")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from);
+    let fiscal = m.get("result").filter(|_| m.contains_key("order"));
+    let with_fiscal_result = matches!(fiscal, Some(Json::Object(_)));
+    if with_fiscal_result || (m.contains_key("order") && !m.contains_key("terminal_id")) {
+        // orderLast: the fiscal module's answer (PascalCase; may be null), the stored order beside it.
+        if let Some(Json::Object(fm)) = fiscal {
+            read_fiscal_fields(&mut r, fm, ORDER_LAST_FIELDS);
+        }
         let stored = m.get("order");
         r.receipt_url = r
             .receipt_url
-            .or_else(|| {
-                m.get("qr_url")
-                    .and_then(Json::as_nonblank_text)
-                    .map(String::from)
-            })
-            .or_else(|| {
-                stored
-                    .and_then(|o| o.get("result_url"))
-                    .and_then(Json::as_nonblank_text)
-                    .map(String::from)
-            });
+            .or_else(|| m.text_of("qr_url"))
+            .or_else(|| stored.and_then(|o| o.text_of("result_url")));
         r.date_time = r
             .date_time
             .or_else(|| date_time(stored.and_then(|o| o.get("time"))));
         r.is_refund = m.get("isRefund").and_then(Json::as_bool);
         lines = stored;
-    } else if m.contains_key("order") && !m.contains_key("terminal_id") {
-        // orderLast without a fiscal result (e.g. `result: null`).
-        let stored = m.get("order");
-        r.receipt_url = m
-            .get("qr_url")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from)
-            .or_else(|| {
-                stored
-                    .and_then(|o| o.get("result_url"))
-                    .and_then(Json::as_nonblank_text)
-                    .map(String::from)
-            });
-        r.date_time = date_time(stored.and_then(|o| o.get("time")));
-        r.is_refund = m.get("isRefund").and_then(Json::as_bool);
-        lines = stored;
     } else {
         // orderCreate / orderRefuse.
-        r.terminal_id = m
-            .get("terminal_id")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from);
-        r.receipt_number = m
-            .get("receipt_count")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from);
-        r.date_time = date_time(m.get("date_time"));
-        r.fiscal_sign = m
-            .get("fiscal_sign")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from);
-        r.receipt_url = m
-            .get("qr_url")
-            .and_then(Json::as_nonblank_text)
-            .map(String::from);
+        read_fiscal_fields(&mut r, m, ORDER_CREATE_FIELDS);
         lines = order;
         if let Some(o) = order {
             // A refund request names the refunded receipt in `qr_code`.
-            r.is_refund = Some(
-                o.get("qr_code")
-                    .and_then(Json::as_nonblank_text)
-                    .map(String::from)
-                    .is_some(),
-            );
+            r.is_refund = Some(o.text_of("qr_code").is_some());
         }
     }
     fill_from_link(&mut r);

@@ -93,6 +93,13 @@ impl Map {
         })
     }
 
+    /// The member's text (`Json::as_nonblank_text`), owned: how ids and receipt fields are read.
+    pub fn text_of(&self, key: &str) -> Option<String> {
+        self.get(key)
+            .and_then(Json::as_nonblank_text)
+            .map(String::from)
+    }
+
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
@@ -232,6 +239,11 @@ impl Json {
     /// Member lookup that treats a non-object as having no members.
     pub fn get(&self, key: &str) -> Option<&Json> {
         self.as_object().and_then(|m| m.get(key))
+    }
+
+    /// `Map::text_of` of an object; a non-object has no members.
+    pub fn text_of(&self, key: &str) -> Option<String> {
+        self.as_object().and_then(|m| m.text_of(key))
     }
 
     /// Follows a path of object keys.

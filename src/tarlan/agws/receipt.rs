@@ -33,14 +33,8 @@ fn from_result(result: &Json) -> Result<Receipt> {
             "it has neither fiscal_number nor fiscal_check_url",
         ));
     }
-    let fiscal_sign = body
-        .get("fiscal_number")
-        .and_then(Json::as_nonblank_text)
-        .map(String::from);
-    let receipt_url = body
-        .get("fiscal_check_url")
-        .and_then(Json::as_nonblank_text)
-        .map(String::from);
+    let fiscal_sign = body.text_of("fiscal_number");
+    let receipt_url = body.text_of("fiscal_check_url");
     Ok(Receipt {
         status: if fiscal_sign.is_some() || receipt_url.is_some() {
             ISSUED
