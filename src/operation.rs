@@ -78,9 +78,12 @@ pub struct Settle {
 pub enum Probe {
     /// The operation's `resolve` call (`Operation::resolve`), params copied from the request.
     Resolve,
-    /// The same request again: the provider deduplicates it, or the customer's code is single
-    /// use, so a repeat either performs it (once) or answers that it was performed.
+    /// The same request again, where a repeat is harmless: the provider deduplicates it, or
+    /// the request moves no money (an invoice nobody was shown).
     Repeat,
+    /// No call shows what became of it, and no source says a repeat is safe: a lost answer
+    /// leaves the record `unknown`, for the user to check with the provider.
+    Unavailable,
     /// `operation` with params copied from the request (`copy`, `(to, from)` pairs), given by
     /// the caller (`needs`: what the request does not carry, e.g. the refunded payment's
     /// reference) and `fixed`. With `before`, it is also read before sending: the baseline the

@@ -80,10 +80,8 @@ fn roundtrip(op: &str, name: &str) -> kassa::HttpRequest {
         params.to_canonical(),
         "{op} {name}"
     );
-    assert_eq!(
-        req.header("Content-Type"),
-        Some("application/json; charset=utf-8")
-    );
+    // Seed 004's curl: `--header 'Content-Type: application/json'`.
+    assert_eq!(req.header("Content-Type"), Some("application/json"));
     assert!(
         req.header("Authorization").is_none(),
         "device calls carry no auth"
@@ -1299,6 +1297,25 @@ fn is_success_is_authoritative() {
     let e = parse("orderCreate", r#"{"data":{"terminal_id":"UZ1","receipt_count":1,"date_time":"20200518221403","fiscal_sign":"1"},"error":null,"is_success":true}"#).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert_eq!(e.info().field.as_deref(), Some("result.qr_url"));
+}
+
+/// 106 PAYMENT_ERROR is documented by name only ("Ошибка оплаты", spec/fiscalbox.md §10): its
+/// advice claims nothing about whether money moved, and on a confirmation — sent after the
+/// customer paid and the receipt was registered — it never suggests charging again. The body
+/// is seed 004's error envelope (`anor-confirm-error-7.json`) with the code of §10.
+#[test]
+fn payment_error_106_never_says_the_payment_was_not_made() {
+    let body = fixture("anor-confirm-error-7.json").replace("\"code\": 7", "\"code\": 106");
+    assert!(body.contains("106"));
+    for op in ["anorConfirm", "clickConfirm", "anor", "payme"] {
+        let e = parse(op, &body).unwrap_err();
+        assert_eq!(code(&e), 106, "{op}");
+        let said = e.message();
+        assert!(!said.contains("was not made"), "{op}: {said}");
+        assert!(!said.contains("pay again or another way"), "{op}: {said}");
+        assert!(said.contains("never charge again"), "{op}: {said}");
+        assert!(said.contains("merchant cabinet"), "{op}: {said}");
+    }
 }
 
 /// Seed 004 (`/payment/anor_confirm`) types `error` two ways: its schema says `string | null`,

@@ -191,7 +191,9 @@ fn is_separator(c: char) -> bool {
 }
 
 /// An ID at the start (`19511`, `19511 Ошибка…`, `[19511] …`, `19511: …`) or at the end
-/// (`Ошибка… (19511)`, `Ошибка… 19511`) of an errortext, and the text around it.
+/// (`Ошибка… (19511)`, `Ошибка… 19511`) of an errortext, and the text around it. A bare
+/// number at the end is an ID only after a documented text: in `Ошибка в позиции 151` it is
+/// part of Assist's sentence (an item number), not the ID 151.
 fn split_id(text: &str) -> (Option<i64>, &str) {
     let trimmed = text.trim();
     // Leading: optional opening bracket, digits, optional closing bracket, separators.
@@ -215,14 +217,28 @@ fn split_id(text: &str) -> (Option<i64>, &str) {
         .last()
         .map_or(before_close.len(), |(i, _)| i);
     let (head, digits) = before_close.split_at(digits_start);
-    let delimited = head.ends_with(['(', '[', '#']) || head.ends_with(is_separator);
+    let bracketed = head.ends_with(['(', '[', '#']);
+    let rest = head
+        .trim_end_matches(['(', '[', '#'])
+        .trim_end_matches(is_separator)
+        .trim();
+    let delimited = bracketed || (head.ends_with(is_separator) && entry_of_text(rest).is_some());
     if !digits.is_empty() && delimited {
         if let Ok(id) = digits.parse::<i64>() {
-            let head = head.trim_end_matches(['(', '[', '#']);
-            return (Some(id), head.trim_end_matches(is_separator).trim());
+            return (Some(id), rest);
         }
     }
     (None, trimmed)
+}
+
+/// The entry whose text this is, compared ignoring case, surrounding and doubled spaces and a
+/// trailing period.
+fn entry_of_text(text: &str) -> Option<&'static Code> {
+    let wanted = comparable(text);
+    RECEIPT_ERRORS
+        .entries
+        .iter()
+        .find(|c| comparable(c.message) == wanted)
 }
 
 /// Explains an `errortext`: its ID (when Assist sent one, or the documented one of a
@@ -234,12 +250,7 @@ pub fn explain_errortext(text: &str) -> (Option<i64>, Option<&'static Code>) {
     if let Some(entry) = id.and_then(|n| RECEIPT_ERRORS.find_int(n)) {
         return (id, Some(entry));
     }
-    let wanted = comparable(if rest.is_empty() { text } else { rest });
-    match RECEIPT_ERRORS
-        .entries
-        .iter()
-        .find(|c| comparable(c.message) == wanted)
-    {
+    match entry_of_text(if rest.is_empty() { text } else { rest }) {
         Some(entry) => (entry.code.parse().ok(), Some(entry)),
         None => (id, None),
     }

@@ -1202,14 +1202,37 @@ pub fn finish_record(record: &mut Map) {
     let receipt_error = record
         .get("errortext")
         .and_then(Json::as_str)
-        .map(explain_errortext_json)
+        .map(|text| explain_receipt_errortext(text, known.then_some(outcome)))
         .unwrap_or(Json::Null);
     record.insert("receipt_error", receipt_error);
 }
 
-/// `{code, text, documented, message, meaning, advice, action, retryable}` for an errortext.
+/// `{code, text, documented, message, meaning, advice, action, retryable}` for an errortext
+/// on its own: the advice of its ID's class (issue 11's reading of seed 002).
 pub fn explain_errortext_json(text: &str) -> Json {
+    explain_receipt_errortext(text, None)
+}
+
+/// The same for the errortext of a receipt whose status gave `outcome`. Seed 002 ties what to
+/// do to the status: on `CreateError` the receipt will not change, so check the data and send
+/// the request for fiscalization again, whatever the cause; while `New`, wait (a second
+/// request could make a second receipt) and contact support if it stays New for hours.
+fn explain_receipt_errortext(text: &str, outcome: Option<Outcome>) -> Json {
     let (code, entry) = codes::explain_errortext(text);
+    let class = entry.and_then(Advice::of);
+    let in_light_of_status = match (outcome, class) {
+        (Some(Outcome::Failed), Some(Advice::LookUpLater)) => Some((
+            Advice::CorrectAndFiscalizeAgain,
+            "The cause Assist names looks transient, but the receipt ended in CreateError and will not change: check the data sent, then send the request for fiscalization again (seed 002, on CreateError).",
+            false,
+        )),
+        (Some(Outcome::Pending), Some(Advice::CorrectAndFiscalizeAgain)) => Some((
+            Advice::LookUpLater,
+            "Assist's text points at the data sent, but the receipt is still New: do not fiscalize again yet (a second request could make a second receipt). Look it up again later with `fiscalReceipt`: if it ends in CreateError, correct the cheque and fiscalize again; if it stays New for several hours, contact support@assist.kz (seed 002).",
+            true,
+        )),
+        _ => None,
+    };
     let mut m = Map::new();
     m.insert("code", code.map(Json::int).unwrap_or(Json::Null));
     m.insert("text", Json::str(text));
@@ -1218,14 +1241,16 @@ pub fn explain_errortext_json(text: &str) -> Json {
         Some(entry) => {
             m.insert("message", Json::str(entry.message));
             m.insert("meaning", Json::str(entry.meaning));
+            let (advice, action, retryable) = match in_light_of_status {
+                Some((advice, action, retryable)) => (Some(advice), action, retryable),
+                None => (class, entry.action, entry.retryable),
+            };
             m.insert(
                 "advice",
-                Advice::of(entry)
-                    .map(|a| Json::str(a.as_str()))
-                    .unwrap_or(Json::Null),
+                advice.map_or(Json::Null, |a| Json::str(a.as_str())),
             );
-            m.insert("action", Json::str(entry.action));
-            m.insert("retryable", Json::Bool(entry.retryable));
+            m.insert("action", Json::str(action));
+            m.insert("retryable", Json::Bool(retryable));
         }
         None => {
             m.insert("message", Json::str(""));

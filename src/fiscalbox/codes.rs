@@ -150,7 +150,9 @@ pub static DEVICE: CodeTable = CodeTable {
             .action("Check the UzCard pin-pad (connection, power, its own shift); the payment was not approved."),
         Code::new("106", "PAYMENT_ERROR", "Payment error")
             .kind(Provider)
-            .action("The payment was not made: do not register a receipt; ask the customer to pay again or another way."),
+            // The spec gives only the name (§10: "Ошибка оплаты"): nothing says whether money moved, and
+            // on a confirmation the customer has paid already.
+            .action("The payment provider refused or failed the request; the docs say no more. On a wallet payment, check it in the wallet's merchant cabinet or the customer's app before asking the customer to pay again, and register no receipt until it shows as paid. On a confirmation (clickConfirm, paymeConfirm, uzumConfirm, anorConfirm) the customer has already paid and the receipt is registered: never charge again."),
         // Codes seen only in examples (§10).
         Code::new("7", "validation error", "Request validation error: error.message is a JSON object of per-field errors (details.fieldErrors)")
             .kind(Validation)

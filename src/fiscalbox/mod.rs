@@ -97,25 +97,22 @@ fn judge_last_receipt(evidence: &Evidence) -> Verdict {
     }
 }
 
-/// QR wallets have no status call, but the customer's QR code is single use: presenting it
-/// again charges it (the first never arrived) or is refused as already used (it did).
+/// QR wallets have no status call, and no source says the customer's code is single use (a
+/// wallet accepting it twice would charge twice), so presenting it again is no probe: a lost
+/// answer leaves the payment `unknown`, to be checked in the wallet's merchant cabinet.
 const WALLET_SETTLE: Settle = Settle {
     key: &["qr_code"],
     answered: Outcome::Success,
-    probe: Probe::Repeat,
-    judge: |evidence| match evidence.answer {
-        Ok(result) => performed(result),
-        Err(e) if journal::code_of(e) == Some(codes::PAYMENT_ERROR) && mentions_already_used(e) => {
-            Verdict::Performed {
-                outcome: Outcome::Success,
-                result: None,
-            }
-        }
-        Err(e) => journal::inconclusive(e),
-    },
+    probe: Probe::Unavailable,
+    judge: |_| Verdict::Unsettled(WALLET_UNOBSERVABLE.into()),
 };
 
-/// UzQR deduplicates on `external_id`: creating again returns the same invoice.
+/// Why a wallet payment whose answer was lost stays unknown.
+const WALLET_UNOBSERVABLE: &str = "FiscalBox has no status call for wallet payments and no source says the customer's QR code is single use, so kassa neither asks nor presents it again; check the payment in the wallet's merchant cabinet";
+
+/// Creating a UzQR invoice moves no money: when the answer of a create was lost, nobody was
+/// shown that invoice's QR, so creating again gives the customer one invoice to pay (the
+/// same one, should UzQR deduplicate on `external_id`, which no source says).
 const UZQR_SETTLE: Settle = Settle {
     key: &["external_id"],
     answered: Outcome::Success,
@@ -131,16 +128,6 @@ fn performed(result: &Json) -> Verdict {
         outcome: Outcome::Success,
         result: Some(result.clone()),
     }
-}
-
-/// The docs publish no text for a reused code; the device's words (its message or error
-/// data) saying "already" (used) are read as such, anything else leaves the payment unknown.
-fn mentions_already_used(error: &KassaError) -> bool {
-    let details = &error.info().details;
-    ["providerMessage", "errorData"]
-        .iter()
-        .filter_map(|k| details.get(k).and_then(Json::as_str))
-        .any(|said| said.to_ascii_lowercase().contains("already"))
 }
 
 /// A pin-pad payment is settled by the pin-pad's short report, read before sending and after:
@@ -177,7 +164,7 @@ const fn pinpad_report(name: &'static str, path: &'static str, summary: &'static
         .result(Ty::Nullable(&SLIP))
 }
 
-/// A QR-wallet charge: money-moving, never re-sent; `qr_code` (single-use) and `amount` name it.
+/// A QR-wallet charge: money-moving, never re-sent; `qr_code` and `amount` name it.
 const fn wallet_payment(
     name: &'static str,
     path: &'static str,
@@ -575,10 +562,8 @@ fn encode(config: &Config, op: &Operation, mut params: Map, ctx: &BuildCtx) -> R
     let body = match op.method {
         Method::Get => None,
         Method::Post | Method::Delete => {
-            headers.push((
-                "Content-Type".to_string(),
-                "application/json; charset=utf-8".to_string(),
-            ));
+            // As seed 004's curl sends it.
+            headers.push(("Content-Type".to_string(), "application/json".to_string()));
             Some(Json::Object(parts.body).to_compact())
         }
     };

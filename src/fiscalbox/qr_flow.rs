@@ -542,7 +542,7 @@ impl QrWalletSale {
                 }
                 // Refused before or by the provider: nothing was charged.
                 _ => {
-                    let e = e.with_advice("No money moved and no receipt was made: fix the cause, then pay again (a wallet QR code is usually single-use: scan a new one).");
+                    let e = e.with_advice("No money moved and no receipt was made: fix the cause, then pay again with a new QR code from the customer's app.");
                     Step::Fail(self.annotate(e, op, &[op]))
                 }
             },

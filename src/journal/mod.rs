@@ -7,9 +7,10 @@
 //! Money rules:
 //! - the intent is recorded before anything is sent, and a request is sent only by whoever
 //!   holds the record's lease (one atomic conditional write takes it);
-//! - a request whose outcome is unknown is sent again only where the provider deduplicates it
+//! - a request whose outcome is unknown is sent again only where that is harmless
 //!   (`OpClass::IdempotentWrite`, `Probe::Repeat`); otherwise the operation's `Settle` reads its
-//!   state, and when nothing is certain the record stays `unknown` — never guessed;
+//!   state, and when nothing is certain (or nothing can be read: `Probe::Unavailable`) the
+//!   record stays `unknown` — never guessed;
 //! - every call the journal makes ends before the lease does (`check_lease` gives each one
 //!   a single attempt with a deadline within the lease), so a reconciler never takes over a
 //!   request still in flight; after an unknown outcome the record is not settled
@@ -777,6 +778,7 @@ impl Machine<'_> {
                 copy, needs, fixed, ..
             } => (copy, needs, fixed),
             Probe::Repeat => return Json::Object(params.clone()),
+            Probe::Unavailable => return Json::Object(Map::new()),
         };
         let mut out = Map::new();
         for (to, from) in copy {
@@ -799,7 +801,7 @@ impl Machine<'_> {
         match settle.probe {
             Probe::Resolve => op.resolve.map(|r| r.operation).unwrap_or(op.name),
             Probe::Read { operation, .. } => operation,
-            Probe::Repeat => op.name,
+            Probe::Repeat | Probe::Unavailable => op.name,
         }
     }
 
@@ -932,7 +934,9 @@ impl Machine<'_> {
     /// Takes a record over if it is not final and nobody holds it.
     fn take(&self, record: Record) -> Result<Step> {
         let (_, settle) = self.op(&record)?;
-        let idle = record.state == State::Pending && matches!(settle.probe, Probe::Repeat);
+        // A pending payment that no status call follows stays as it is (callbacks may end it).
+        let idle = record.state == State::Pending
+            && matches!(settle.probe, Probe::Repeat | Probe::Unavailable);
         if record.state.is_final() || record.leased(self.clock.now_ms) || idle {
             return Ok(Step::done(Some(record)));
         }
@@ -982,8 +986,18 @@ impl Machine<'_> {
                 ));
             }
         }
-        if let Probe::Repeat = settle.probe {
-            return Ok(self.claim_to_send(record));
+        match settle.probe {
+            Probe::Repeat => return Ok(self.claim_to_send(record)),
+            // Nothing to ask: the judge, given no answer, says why it stays unknown.
+            Probe::Unavailable => {
+                let verdict = (settle.judge)(&Evidence {
+                    params: &record.params,
+                    baseline: None,
+                    answer: Ok(&Json::Null),
+                });
+                return Ok(self.apply_verdict(record, op, verdict, None));
+            }
+            Probe::Resolve | Probe::Read { .. } => {}
         }
         let params = self.probe_params(op, &settle, &record.params, &record.lookup);
         let operation = Self::probe_operation(op, &settle);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { TarlanAgws } from 'kassa';
 import { PaymentJournal, postgresStore } from 'kassa/journal';
-import { crashTest, CRASH_SCENARIOS, KILL_POINTS, LEASE_MS } from './support/journal-crash.mjs';
+import { crashTest, describeLeftUnknown, CRASH_SCENARIOS, KILL_POINTS, LEASE_MS } from './support/journal-crash.mjs';
 import { freshDatabase } from './support/postgres.mjs';
 
 test('journal crash test on PostgreSQL: killed at every step, reconciled by a new process', { timeout: 300_000 }, async (t) => {
@@ -18,7 +18,7 @@ test('journal crash test on PostgreSQL: killed at every step, reconciled by a ne
     await journal.migrate();
     const { totals, problems } = await crashTest({ store: { kind: 'postgres', url: database.url }, journal, label: 'p', log: (line) => t.diagnostic(line) });
     console.log(`journal crash test (PostgreSQL): ${totals.scenarios} scenarios (${CRASH_SCENARIOS.length} operations × ${KILL_POINTS.length} kill points), ` +
-      `${totals.killed} processes killed, ${totals.duplicates} duplicates, ${totals.lost} lost, ${totals.leftUnknown} left unknown (Assist: no not-found answer)`);
+      `${totals.killed} processes killed, ${totals.duplicates} duplicates, ${totals.lost} lost, ${describeLeftUnknown(totals)}`);
     assert.deepEqual(problems, []);
     assert.equal(totals.scenarios, CRASH_SCENARIOS.length * KILL_POINTS.length);
   } finally {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TarlanAgws } from 'kassa';
 import { PaymentJournal, sqliteStore } from 'kassa/journal';
-import { crashTest, CRASH_SCENARIOS, KILL_POINTS, LEASE_MS } from './support/journal-crash.mjs';
+import { crashTest, describeLeftUnknown, CRASH_SCENARIOS, KILL_POINTS, LEASE_MS } from './support/journal-crash.mjs';
 
 test('journal crash test on SQLite: killed at every step, reconciled by a new process', { timeout: 300_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kassa-journal-'));
@@ -20,7 +20,7 @@ test('journal crash test on SQLite: killed at every step, reconciled by a new pr
     await journal.migrate();
     const { totals, problems } = await crashTest({ store: { kind: 'sqlite', file }, journal, label: 's', log: (line) => t.diagnostic(line) });
     console.log(`journal crash test (SQLite): ${totals.scenarios} scenarios (${CRASH_SCENARIOS.length} operations × ${KILL_POINTS.length} kill points), ` +
-      `${totals.killed} processes killed, ${totals.duplicates} duplicates, ${totals.lost} lost, ${totals.leftUnknown} left unknown (Assist: no not-found answer)`);
+      `${totals.killed} processes killed, ${totals.duplicates} duplicates, ${totals.lost} lost, ${describeLeftUnknown(totals)}`);
     assert.deepEqual(problems, []);
     assert.equal(totals.scenarios, CRASH_SCENARIOS.length * KILL_POINTS.length);
   } finally {

@@ -130,9 +130,12 @@ pub static TRANSACTION_STATUSES: CodeTable = CodeTable {
         Code::new("authorized", "Transaction authorized", "Funds are on hold (two-stage payment)")
             .outcome(Outcome::Pending)
             .action("Complete it with `charge` (or let it be cancelled)."),
-        Code::new("error", "An error occurred during the transaction", "Processing error (treated as final)")
-            .outcome(Outcome::Failed)
-            .action("Do not fulfil the order; if money may have moved, contact Tarlan support with the transaction id."),
+        // Its finality is not documented (spec/tarlan-acquiring.md §7.2: "yes (unclear)", and
+        // Tarlan's WooCommerce plugin keeps it pending). Reading it as failed invites a second
+        // charge of a payment that may still go through: it stays pending.
+        Code::new("error", "An error occurred during the transaction", "Processing error; the docs do not say whether it is final")
+            .outcome(Outcome::Pending)
+            .action("Do not fulfil the order and do not charge again: poll `status` (or wait for the webhook); if it stays `error`, contact Tarlan support with the transaction id before taking the payment again."),
     ],
 };
 

@@ -113,7 +113,7 @@ export async function crashTest({ store, journal, label, log }) {
     log(`reconcile: ${JSON.stringify(summary)}`);
     for (const c of free) await judge(c);
 
-    const totals = { scenarios: 0, killed: 0, duplicates: 0, lost: 0, leftUnknown: 0 };
+    const totals = { scenarios: 0, killed: 0, duplicates: 0, lost: 0, leftUnknown: 0, leftUnknownBy: {} };
     const problems = [];
     for (const c of cases) {
       const { record, made } = c;
@@ -128,8 +128,10 @@ export async function crashTest({ store, journal, label, log }) {
         problems.push(`${what}: made ${made} times`);
       }
       if (view !== truth) {
-        if (c.scenario.absenceUnprovable && truth === 'none' && record?.state === 'unknown') {
+        if (record?.state === 'unknown' && (c.scenario.outcomeUnprovable || (c.scenario.absenceUnprovable && truth === 'none'))) {
           totals.leftUnknown += 1;
+          const name = `${c.scenario.provider}.${c.scenario.operation}`;
+          totals.leftUnknownBy[name] = (totals.leftUnknownBy[name] ?? 0) + 1;
         } else {
           totals.lost += 1;
           problems.push(`${what}: ledger says ${truth}, journal says ${view} (${record?.state} after ${record?.attempts} send(s); ${record?.error?.message ?? ''})`);
@@ -147,6 +149,12 @@ export async function crashTest({ store, journal, label, log }) {
  * The scenario's record: by the caller's key when it named one, else the record of that
  * operation whose params hold every field the scenario gave (its own reference among them).
  */
+/** "N left unknown (assist.fiscalize 1, …): no call shows what became of them". */
+export function describeLeftUnknown(totals) {
+  const by = Object.entries(totals.leftUnknownBy).map(([name, n]) => `${name} ${n}`).join(', ');
+  return `${totals.leftUnknown} left unknown${by ? ` (${by}: no call shows whether they were performed)` : ''}`;
+}
+
 export async function findRecord(journal, scenario, prepared) {
   const prefix = `${scenario.provider}:${scenario.operation}:`;
   const { key } = journalOptions(scenario, prepared);

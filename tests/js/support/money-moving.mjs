@@ -134,6 +134,8 @@ function fiscalboxScenarios() {
     params: (p) => ({ amount: 5_000_000, qr_code: p.qr_code }),
     viewOfResult: (result) => (result.outcome === 'failed' ? 'none' : 'made'),
     made: (ledger, p) => walletPayments(ledger, wallet, p.qr_code),
+    // No status call, and no source says the code is single use: a lost answer stays unknown.
+    outcomeUnprovable: true,
   }));
   const pinpads = ['humo', 'uzcard'].map((kind) => ({
     provider: 'fiscalbox', operation: kind,
@@ -156,6 +158,7 @@ function fiscalboxScenarios() {
     }),
     viewOfResult: () => 'made',
     made: (ledger, p) => walletPayments(ledger, 'anor', p.qr_code),
+    outcomeUnprovable: true,
   };
   return [
     ...wallets,
