@@ -140,8 +140,15 @@ impl Client {
 
     pub fn parse(&self, op_name: &str, response: &HttpResponse) -> Result<Json> {
         let op = self.operation(op_name)?;
-        self.parse_op(op, response)
-            .map_err(|e| self.decorate(Some(op), e))
+        self.parse_op(op, response).map_err(|e| {
+            // Every error read from an answer says which HTTP status it came with: a 5xx tells
+            // the journal that the request may have been performed before it failed.
+            let e = match e.info().http_status {
+                Some(_) => e,
+                None => e.with_http_status(response.status),
+            };
+            self.decorate(Some(op), e)
+        })
     }
 
     pub fn parse_op(&self, op: &'static Operation, response: &HttpResponse) -> Result<Json> {

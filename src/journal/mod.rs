@@ -550,11 +550,24 @@ struct Machine<'c> {
 }
 
 /// The error kinds that leave a sent request's outcome open.
-fn leaves_outcome_open(kind: ErrorKind) -> bool {
+/// Whether an error answering a send leaves open whether the request was performed: no
+/// answer or an unreadable one; a server error or a "try later" (the journal's calls make one
+/// attempt, so the transport hands these back as they are, and a provider may have performed
+/// the request before failing, e.g. AGWS 8301 "Unexpected db error"); or, on a re-send, the
+/// provider's "already exists" (the first attempt landed after all).
+fn leaves_outcome_open(op: &Operation, attempts: u32, error: &KassaError) -> bool {
+    let info = error.info();
+    let duplicate = attempts > 1
+        && code_of(error).is_some_and(|code| {
+            op.resolve
+                .is_some_and(|resolve| resolve.duplicate_codes.contains(&code))
+        });
     matches!(
-        kind,
+        error.kind(),
         ErrorKind::UnknownOutcome | ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::Decode
-    )
+    ) || info.retryable
+        || info.http_status.is_some_and(|status| status >= 500)
+        || duplicate
 }
 
 /// A KassaError from the JSON the driver hands back (kind, message, code, details).
@@ -577,6 +590,20 @@ pub fn error_from_json(value: &Json) -> KassaError {
         }
         Some(Json::String(s)) => error = error.with_code(ErrorCode::Text(s.clone())),
         _ => {}
+    }
+    if let Some(field) = value.get("field").and_then(Json::as_str) {
+        error = error.with_field(field);
+    }
+    // What tells a refusal from a failure that may have followed the work (`leaves_outcome_open`).
+    if let Some(status) = value
+        .get("httpStatus")
+        .and_then(Json::as_i64)
+        .and_then(|s| u16::try_from(s).ok())
+    {
+        error = error.with_http_status(status);
+    }
+    if let Some(retryable) = value.get("retryable").and_then(Json::as_bool) {
+        error = error.with_retryable(retryable);
     }
     if let Some(Json::Object(details)) = value.get("details") {
         for (k, v) in details.iter() {
@@ -1063,7 +1090,7 @@ impl Machine<'_> {
                 self.apply_verdict(record, op, verdict, Some(error))
             }
             // Not settled before another lease has passed: the provider may still be working on it.
-            Err(error) if leaves_outcome_open(error.kind()) => {
+            Err(error) if leaves_outcome_open(op, record.attempts, &error) => {
                 self.unknown(record, error, self.lease(), Stage::Outcome)
             }
             Err(error) => self.failed(record, error, Stage::Outcome),
@@ -1135,6 +1162,21 @@ impl Machine<'_> {
         match verdict {
             Verdict::Performed { outcome, result } => {
                 self.performed(record, outcome, result, Stage::Settled)
+            }
+            // "Not found" says nothing about a request the provider answered (a pending
+            // payment: a lagging status), nor right after a send the journal did not make (an
+            // adopted record, never written since: its lease has not passed since the send, so
+            // the provider may still be working on it). Settled on a later reconcile().
+            Verdict::Absent if record.state == State::Pending => Step::done(Some(record)),
+            Verdict::Absent if record.state == State::Unknown && record.version == 1 => {
+                let error = KassaError::new(
+                    ErrorKind::UnknownOutcome,
+                    format!(
+                        "{} shows no trace of this {} request yet; it may still be working on it, so reconcile() asks again once a lease has passed",
+                        self.client.provider.title, op.name
+                    ),
+                );
+                self.unknown(record, error, self.lease(), Stage::Settled)
             }
             Verdict::Absent if op.class.may_resend() => self.claim_to_send(record),
             Verdict::Absent => {

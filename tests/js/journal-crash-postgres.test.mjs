@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { TarlanAgws } from 'kassa';
 import { PaymentJournal, postgresStore } from 'kassa/journal';
-import { crashTest, describeLeftUnknown, CRASH_SCENARIOS, KILL_POINTS, LEASE_MS } from './support/journal-crash.mjs';
+import { crashTest, CRASH_SCENARIOS, KILL_POINTS, LEASE_MS } from './support/journal-crash.mjs';
+import { describeLeftUnknown } from './support/money-moving.mjs';
 import { freshDatabase } from './support/postgres.mjs';
 
 test('journal crash test on PostgreSQL: killed at every step, reconciled by a new process', { timeout: 300_000 }, async (t) => {

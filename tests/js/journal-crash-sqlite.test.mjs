@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { TarlanAgws } from 'kassa';
 import { PaymentJournal, sqliteStore } from 'kassa/journal';
-import { crashTest, describeLeftUnknown, CRASH_SCENARIOS, KILL_POINTS, LEASE_MS } from './support/journal-crash.mjs';
+import { crashTest, CRASH_SCENARIOS, KILL_POINTS, LEASE_MS } from './support/journal-crash.mjs';
+import { describeLeftUnknown } from './support/money-moving.mjs';
 
 test('journal crash test on SQLite: killed at every step, reconciled by a new process', { timeout: 300_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'kassa-journal-'));

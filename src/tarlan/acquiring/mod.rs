@@ -15,6 +15,7 @@ use crate::http::{
 };
 use crate::journal;
 use crate::json::{Json, Map};
+use crate::money::Decimal;
 use crate::operation::{
     BuildCtx, Evidence, MeasureFn, OpClass, Operation, Probe, Resolve, Settle, Verdict,
 };
@@ -367,6 +368,14 @@ const STATUS_SETTLE: Settle = Settle {
     judge: |evidence| journal::by_status(evidence, &[codes::NOT_FOUND]),
 };
 
+/// The pay-outs without a form: their tables are truncated (spec §4.2, §4.3), so neither the
+/// status `type` they are found under nor that `project_reference_id` names them is
+/// documented. Their `status` is read, but "not found" proves nothing: it stays unknown.
+const PAYOUT_SETTLE: Settle = Settle {
+    judge: |evidence| journal::by_status(evidence, &[]),
+    ..STATUS_SETTLE
+};
+
 /// Refunds and charges name the paid transaction by `transaction_id`, but `status` finds it
 /// only by its `project_reference_id` and `type`: the caller gives them (`lookup`).
 const fn base_status(before: Option<MeasureFn>) -> Probe {
@@ -407,15 +416,36 @@ fn refund_count(answer: std::result::Result<&Json, &KassaError>) -> Option<Json>
 fn judge_refund(evidence: &Evidence) -> Verdict {
     let verdict = journal::by_count(evidence, refund_count(evidence.answer));
     match (verdict, evidence.answer) {
-        // The refund entry the status lists last is this one.
-        (Verdict::Performed { outcome, .. }, Ok(status)) => Verdict::Performed {
-            outcome,
-            result: status
+        // The refund entry the status lists last is this one — if its amount is ours: another
+        // refund of the same payment may have landed while this one never arrived.
+        (Verdict::Performed { outcome, .. }, Ok(status)) => {
+            let last = status
                 .get("refunds")
                 .and_then(Json::as_array)
-                .and_then(|l| l.last())
-                .cloned(),
-        },
+                .and_then(|l| l.last());
+            let ours = evidence.params.get("amount");
+            let amount_of = |v: Option<&Json>| {
+                v.and_then(|v| match v.as_str() {
+                    Some(text) => Decimal::parse(text),
+                    None => Decimal::parse(&v.to_compact()),
+                })
+            };
+            match (ours, last) {
+                (Some(ours), Some(entry))
+                    if amount_of(Some(ours)) != amount_of(entry.get("amount")) =>
+                {
+                    Verdict::Unsettled(format!(
+                        "the payment has one refund more, but of {} where this one is of {}: another refund may have landed instead of this one",
+                        entry.get("amount").map(Json::to_compact).unwrap_or_default(),
+                        ours.to_compact()
+                    ))
+                }
+                _ => Verdict::Performed {
+                    outcome,
+                    result: last.cloned(),
+                },
+            }
+        }
         (verdict, _) => verdict,
     }
 }
@@ -534,7 +564,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "out")]))
-        .settle(STATUS_SETTLE)
+        .settle(PAYOUT_SETTLE)
         .params(&[
             AMOUNT,
             CALLBACK_URL,
@@ -561,7 +591,7 @@ pub static OPERATIONS: [Operation; 14] = [
         .class(OpClass::MoneyMoving)
         .reference(&["project_reference_id"])
         .resolve(status_resolve(&[("type", "out")]))
-        .settle(STATUS_SETTLE)
+        .settle(PAYOUT_SETTLE)
         .params(&[
             Field::req("phone_number", Ty::Str, "Mobile number to pay out to."),
             CALLBACK_URL,

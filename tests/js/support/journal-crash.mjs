@@ -149,12 +149,6 @@ export async function crashTest({ store, journal, label, log }) {
  * The scenario's record: by the caller's key when it named one, else the record of that
  * operation whose params hold every field the scenario gave (its own reference among them).
  */
-/** "N left unknown (assist.fiscalize 1, …): no call shows what became of them". */
-export function describeLeftUnknown(totals) {
-  const by = Object.entries(totals.leftUnknownBy).map(([name, n]) => `${name} ${n}`).join(', ');
-  return `${totals.leftUnknown} left unknown${by ? ` (${by}: no call shows whether they were performed)` : ''}`;
-}
-
 export async function findRecord(journal, scenario, prepared) {
   const prefix = `${scenario.provider}:${scenario.operation}:`;
   const { key } = journalOptions(scenario, prepared);
