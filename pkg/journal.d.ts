@@ -32,6 +32,12 @@ export interface JournalRecord {
   lookup: Record<string, unknown>;
 }
 
+/** Where a page of due records ended. */
+export interface DueCursor {
+  updatedAt: number;
+  key: string;
+}
+
 /** A journal store: one of the functions below, or your own with the same methods. */
 export interface JournalStore {
   schemaVersion(): Promise<number>;
@@ -39,7 +45,12 @@ export interface JournalStore {
   insert(record: JournalRecord): Promise<{ inserted: boolean; record: JournalRecord }>;
   get(key: string): Promise<JournalRecord | null>;
   write(record: JournalRecord, condition: { expectVersion: number; expectState: JournalState; takeover: boolean; now: number }): Promise<JournalRecord | null>;
-  due(query: { now: number; olderThanMs: number; limit: number; finalStates: JournalState[] }): Promise<{ records: JournalRecord[]; corrupted: Array<{ key: string; error: KassaError }> }>;
+  /**
+   * Up to `limit` records that are not final and not leased, oldest first (by `updatedAt`, then
+   * `key`), after the cursor `after`; `next` is the cursor of the last row read (corrupted ones
+   * included), or null when there are no more.
+   */
+  due(query: { now: number; olderThanMs: number; limit: number; finalStates: JournalState[]; after?: DueCursor | undefined }): Promise<{ records: JournalRecord[]; corrupted: Array<{ key: string; error: KassaError }>; next?: DueCursor | null }>;
   list(query: { state?: JournalState | undefined; provider?: string | undefined; limit: number }): Promise<{ records: JournalRecord[]; corrupted: Array<{ key: string; error: KassaError }> }>;
 }
 

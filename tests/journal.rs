@@ -696,7 +696,7 @@ fn no_credential_is_recorded() {
     world.crash_after = Some(Stage::Sending);
     let params = r#"{"Payment_ID":"ext-1","Type":"sell","Email":"buyer@example.kz","ChequeItems":[{"id":1,"name":"Coffee","price":"750.00","quantity":2,"tax":"vat12"}]}"#;
     let record = world.pay("fiscalize", params).unwrap();
-    assert_eq!(record.key, "assist:fiscalize:ext-1");
+    assert_eq!(record.key, "assist:fiscalize:Payment_ID=ext-1");
     let text = record.to_json().to_compact();
     assert!(
         !text.contains("demo-pass") && !text.contains("kassa_demo"),
@@ -717,9 +717,27 @@ fn no_credential_is_recorded() {
         )),
     )]);
     assert_eq!(
-        world.reconcile("assist:fiscalize:ext-1").state,
+        world.reconcile("assist:fiscalize:Payment_ID=ext-1").state,
         State::Unknown
     );
+    world.done();
+}
+
+#[test]
+fn a_billnumber_and_a_payment_id_of_the_same_digits_are_two_requests() {
+    let client = client(
+        "assist",
+        r#"{"baseUrl":"https://payments.demo.paysecure.ru","merchantId":"123456","login":"kassa_demo","password":"demo-pass"}"#,
+    );
+    let mut world = World::new(&client);
+    world.crash_after = Some(Stage::Sending);
+    let by_payment = r#"{"Payment_ID":"1234567890123456","Type":"sell","Email":"buyer@example.kz","ChequeItems":[{"id":1,"name":"Coffee","price":"750.00","quantity":2,"tax":"vat12"}]}"#;
+    let by_bill = by_payment.replace("Payment_ID", "Billnumber");
+    let first = world.pay("fiscalize", by_payment).unwrap();
+    let second = world.pay("fiscalize", &by_bill).unwrap();
+    assert_ne!(first.key, second.key);
+    assert_eq!(second.key, "assist:fiscalize:Billnumber=1234567890123456");
+    assert_eq!(world.store.len(), 2);
     world.done();
 }
 
@@ -814,6 +832,57 @@ fn a_verified_agws_callback_settles_its_record_once() {
     .unwrap_err();
     assert_eq!(forged.kind(), ErrorKind::Signature);
     world.done();
+}
+
+#[test]
+fn a_verified_notification_overrules_a_failed_inferred_from_not_found() {
+    // "Not found" a lease after the send made it `failed` (never performed); the provider's
+    // signed notification then reports it paid: the notification stands.
+    let client = acquiring();
+    let mut world = World::new(&client);
+    let params = r#"{"amount":990,"card_token":"tok","project_client_id":"user-7","project_reference_id":"order-1","description":"One click"}"#;
+    world.crash_after = Some(Stage::Sending);
+    world.pay("oneClickPayIn", params).unwrap();
+    world.crash_after = None;
+    world.now += LEASE;
+    world.script(vec![answer(
+        &client,
+        "status",
+        400,
+        &fixture("acquiring", "error-5103.json"),
+    )]);
+    let failed = world.reconcile("acquiring:oneClickPayIn:order-1");
+    assert_eq!(failed.state, State::Failed);
+    let callback = json::parse(r#"{"outcome":"success","status_code":"success"}"#).unwrap();
+    let (applied, _) = world
+        .drive(
+            Some(failed),
+            Event::Found {
+                callback: callback.clone(),
+            },
+        )
+        .unwrap();
+    let applied = applied.unwrap();
+    assert_eq!(applied.state, State::Success);
+    // A failed answer the provider gave itself is not overruled.
+    let mut other = World::new(&client);
+    other.script(vec![answer(
+        &client,
+        "oneClickPayIn",
+        200,
+        &fixture("acquiring", "one-click-success.json").replace(
+            "\"transaction_status_code\": \"success\"",
+            "\"transaction_status_code\": \"failed\"",
+        ),
+    )]);
+    let refused = other.pay("oneClickPayIn", params).unwrap();
+    assert_eq!(refused.state, State::Failed);
+    let (kept, _) = other
+        .drive(Some(refused.clone()), Event::Found { callback })
+        .unwrap();
+    assert_eq!(kept.unwrap(), refused);
+    world.done();
+    other.done();
 }
 
 #[test]
@@ -1041,4 +1110,37 @@ fn a_pay_out_without_a_form_is_not_failed_on_a_presumed_status_lookup() {
     assert_eq!(settled.state, State::Unknown, "{:?}", settled.error);
     assert_eq!(world.sends_of("payOutDirect"), 1);
     world.done();
+}
+
+#[test]
+fn a_send_whose_claim_took_too_long_is_cut_to_the_lease_left_or_not_made() {
+    let client = agws();
+    let mut world = World::new(&client);
+    world.crash_after = Some(Stage::Sending);
+    let claimed = world.pay("cashIn", CASH_IN).unwrap();
+    assert_eq!(claimed.state, State::Sending);
+    let at = |now_ms: i64| {
+        journal::step(
+            &client,
+            Some(claimed.clone()),
+            Event::Written {
+                stage: Stage::Sending,
+            },
+            Clock {
+                now_ms,
+                lease_ms: LEASE,
+            },
+        )
+        .unwrap()
+        .action
+    };
+    // Half the lease gone before the claim's write returned: the call gets half of what is left.
+    let Action::Call { options, .. } = at(T0 + LEASE / 2) else {
+        panic!("expected the send")
+    };
+    assert_eq!(options.timeout_ms, Some((LEASE / 4) as u64));
+    // Too little left for a useful call: nothing is sent, the record stays `sending`.
+    let Action::Done { .. } = at(T0 + LEASE - 2 * journal::MIN_SEND_TIMEOUT_MS as i64 + 2) else {
+        panic!("a send that could outlast the lease")
+    };
 }

@@ -37,6 +37,10 @@ pub const CALL_SHARE_OF_LEASE: u64 = 2;
 /// leaves less is refused rather than run.
 pub const MIN_CALL_TIMEOUT_MS: u64 = 500;
 
+/// The shortest deadline a claimed send still goes out with (`Machine::send`): a claim's
+/// write always takes some of the lease, so a lease at the shortest allowed still sends.
+pub const MIN_SEND_TIMEOUT_MS: u64 = MIN_CALL_TIMEOUT_MS / 2;
+
 /// Checks the lease and gives the options of every call the journal makes with this client
 /// (sends, probes, baselines), chosen so that no call can outlast the lease: a reconciler
 /// would take over a request still in flight and could send it again.
@@ -125,13 +129,18 @@ pub fn key_of(
                 ),
             ));
         }
+        // Where either of several references names the request (Assist: `Payment_ID` or
+        // `Billnumber`), each part says which it is: the same value under another name is
+        // another request.
+        let named = settle.key.len() > 1;
         let parts: Vec<String> = settle
             .key
             .iter()
-            .filter_map(|k| params.get(k))
-            .filter(|v| !v.is_null())
-            .map(query_value)
-            .filter(|v| !v.is_empty())
+            .filter_map(|k| params.get(k).map(|v| (k, v)))
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, query_value(v)))
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| if named { format!("{k}={v}") } else { v })
             .collect();
         if parts.is_empty() {
             return Err(KassaError::validation(
@@ -896,11 +905,7 @@ impl Machine<'_> {
                     State::Created => self.begin_send(record),
                     _ => self.settle(record),
                 },
-                Stage::Sending => {
-                    let (op, _) = self.op(&record)?;
-                    let params = Json::Object(record.params.clone());
-                    Ok(self.call(Some(record), Stage::Send, op.name, params))
-                }
+                Stage::Sending => self.send(record),
                 _ => Ok(Step::done(Some(record))),
             },
             Event::Conflict { current, .. } => Ok(Step::done(current)),
@@ -996,6 +1001,32 @@ impl Machine<'_> {
         sending.attempts = record.attempts.saturating_add(1);
         sending.lease_until = self.lease();
         self.write(&record, sending, Stage::Sending, false)
+    }
+
+    /// Claimed to send: sends it, if the call still ends well within the lease. The claim's
+    /// write (a pool wait, a busy database) or a stalled process may have eaten into it, and a
+    /// reconciler takes over an expired lease: so the deadline shrinks with what is left, and
+    /// with too little left nothing is sent (the record stays `sending`; `reconcile()` settles
+    /// it as it would after a crash).
+    fn send(&self, record: Record) -> Result<Step> {
+        let (op, _) = self.op(&record)?;
+        let left = record
+            .lease_until
+            .map_or(0, |until| until.saturating_sub(self.clock.now_ms));
+        let budget = u64::try_from(left).unwrap_or(0) / CALL_SHARE_OF_LEASE;
+        let timeout = self
+            .call_options
+            .timeout_ms
+            .map_or(budget, |t| t.min(budget));
+        if timeout < MIN_SEND_TIMEOUT_MS {
+            return Ok(Step::done(Some(record)));
+        }
+        let params = Json::Object(record.params.clone());
+        let mut step = self.call(Some(record), Stage::Send, op.name, params);
+        if let Action::Call { options, .. } = &mut step.action {
+            options.timeout_ms = Some(timeout);
+        }
+        Ok(step)
     }
 
     /// Owned and maybe sent: find out what became of it.
@@ -1256,7 +1287,12 @@ impl Machine<'_> {
         else {
             return Ok(Step::done(Some(record)));
         };
-        if record.state.is_final() || record.state == State::of(outcome) {
+        // A `failed` the journal inferred from "not found" yields to a verified notification
+        // from the provider: the payment arrived after all (later than a lease). Any other
+        // final record stays as it is.
+        let inferred = record.state == State::Failed
+            && record.error.pointer(&["details", "neverPerformed"]) == Some(&Json::Bool(true));
+        if (record.state.is_final() && !inferred) || record.state == State::of(outcome) {
             return Ok(Step::done(Some(record)));
         }
         let mut updated = self.next(&record, State::of(outcome));

@@ -213,6 +213,26 @@ function droppingAt(store, state) {
   };
 }
 
+test('reconcile() pages past rows it cannot work on: older corrupted rows never hold back a record to settle', async () => {
+  const db = sqlite();
+  const journal = await journalOn(sqliteStore(db));
+  // Three older rows nothing can be done about here...
+  for (let i = 0; i < 3; i += 1) {
+    const record = await journal.pay('fiscalbox', 'uzqrCreate', { external_id: ref(`old${i}`), amount: '150.00' });
+    db.prepare('UPDATE kassa_journal SET data = ?, state = ?, updated_at = ? WHERE key = ?').run('{"params": {tru', 'unknown', 1, record.key);
+  }
+  // ...and a newer cash-in whose answer was lost.
+  const externalId = ref('behind');
+  emulator.inject({ provider: 'agws', operation: 'cashIn', fault: { type: 'slowBody', ms: 4000 } });
+  const record = await journal.pay('agws', 'cashIn', cashIn(externalId));
+  emulator.faults.clear();
+  assert.equal(record.state, 'unknown');
+  await sleep(record.leaseUntil - Date.now() + 50);
+  const summary = await journal.reconcile({ limit: 3 });
+  assert.equal(summary.corrupted, 3);
+  assert.equal((await journal.get(record.key)).state, 'success', JSON.stringify(summary));
+});
+
 test('a store failing mid-way never leads to a second send', async () => {
   const db = sqlite();
   const store = sqliteStore(db);

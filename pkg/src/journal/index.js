@@ -11,6 +11,8 @@ export { sqliteStore, postgresStore, d1Store, memoryStore } from './stores.js';
 
 const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_RECONCILE_LIMIT = 100;
+/** How many pages of due records one reconcile() reads at most (each of `limit` rows). */
+const MAX_RECONCILE_PAGES = 20;
 /** A hard cap on one record's steps, so a bug cannot loop forever. */
 const MAX_STEPS = 64;
 const STORE_METHODS = ['schemaVersion', 'migrate', 'insert', 'get', 'write', 'due', 'list'];
@@ -138,21 +140,35 @@ export class PaymentJournal {
     if (!Number.isSafeInteger(limit) || limit < 1) throw validationError('limit', 'must be a positive whole number');
     await this.#ensureReady();
     const now = Date.now();
-    const { records, corrupted } = await this.#storeCall('listing due records', null, () => this.#store.due({
-      now, olderThanMs, limit, finalStates: this.#finalStates,
-    }));
-    const summary = { created: 0, sending: 0, pending: 0, success: 0, failed: 0, unknown: 0, corrupted: corrupted.length, errors: 0, problems: [...corrupted] };
-    for (const record of records) {
-      const client = this.#clients.get(record.provider);
-      if (!client) continue; // another journal instance with that provider's client settles it
-      try {
-        const after = (await this.#drive(client, record, { type: 'reconcile' })).record;
-        if (after) summary[after.state] += 1;
-      } catch (error) {
-        const corruptedRecord = error instanceof KassaError && error.kind === 'decode' && error.details?.key === record.key;
-        summary[corruptedRecord ? 'corrupted' : 'errors'] += 1;
-        summary.problems.push({ key: record.key, error });
+    const summary = { created: 0, sending: 0, pending: 0, success: 0, failed: 0, unknown: 0, corrupted: 0, errors: 0, problems: [] };
+    // Page on past rows nothing can be done about here — a pending payment no status call
+    // follows, another process's provider, a corrupted row — so that they never hold back the
+    // ones behind them: up to `limit` records worked on, reading at most MAX_RECONCILE_PAGES pages.
+    let worked = 0;
+    let cursor;
+    for (let page = 0; page < MAX_RECONCILE_PAGES && worked < limit; page += 1) {
+      const { records, corrupted, next } = await this.#storeCall('listing due records', null, () => this.#store.due({
+        now, olderThanMs, limit, finalStates: this.#finalStates, after: cursor,
+      }));
+      summary.corrupted += corrupted.length;
+      summary.problems.push(...corrupted);
+      for (const record of records) {
+        if (worked >= limit) break;
+        const client = this.#clients.get(record.provider);
+        if (!client) continue; // another journal instance with that provider's client settles it
+        try {
+          const after = (await this.#drive(client, record, { type: 'reconcile' })).record;
+          if (after) summary[after.state] += 1;
+          if (!after || after.version !== record.version) worked += 1;
+        } catch (error) {
+          worked += 1;
+          const corruptedRecord = error instanceof KassaError && error.kind === 'decode' && error.details?.key === record.key;
+          summary[corruptedRecord ? 'corrupted' : 'errors'] += 1;
+          summary.problems.push({ key: record.key, error });
+        }
       }
+      if (!next) break;
+      cursor = next;
     }
     return summary;
   }

@@ -168,14 +168,17 @@ export function sqlStore(adapter) {
       return rows.length === 0 ? null : rowToRecord(rows[0]);
     },
 
-    async due({ now, olderThanMs, limit, finalStates }) {
+    async due({ now, olderThanMs, limit, finalStates, after }) {
       const rows = await all(
         `SELECT * FROM kassa_journal
          WHERE state NOT IN (${finalStates.map(() => '?').join(', ')}) AND (lease_until IS NULL OR lease_until <= ?) AND updated_at <= ?
-         ORDER BY updated_at LIMIT ?`,
-        [...finalStates, now, now - olderThanMs, limit],
+         ${after ? 'AND (updated_at > ? OR (updated_at = ? AND key > ?))' : ''}
+         ORDER BY updated_at, key LIMIT ?`,
+        [...finalStates, now, now - olderThanMs, ...(after ? [after.updatedAt, after.updatedAt, after.key] : []), limit],
       );
-      return readRows(rows);
+      const last = rows.at(-1);
+      const next = rows.length < limit || !last ? null : { updatedAt: Number(last.updated_at), key: last.key };
+      return { ...readRows(rows), next };
     },
 
     async list({ state, provider, limit }) {

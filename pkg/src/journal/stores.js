@@ -85,12 +85,15 @@ export function memoryStore() {
       records.set(record.key, copy(record));
       return copy(record);
     },
-    async due({ now, olderThanMs, limit, finalStates }) {
+    async due({ now, olderThanMs, limit, finalStates, after }) {
       const due = [...records.values()]
         .filter((r) => !finalStates.includes(r.state) && (r.leaseUntil === null || r.leaseUntil <= now) && r.updatedAt <= now - olderThanMs)
-        .sort((a, b) => a.updatedAt - b.updatedAt)
+        .filter((r) => !after || r.updatedAt > after.updatedAt || (r.updatedAt === after.updatedAt && r.key > after.key))
+        .sort((a, b) => a.updatedAt - b.updatedAt || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
         .slice(0, limit);
-      return { records: due.map(copy), corrupted: [] };
+      const last = due.at(-1);
+      const next = due.length < limit || !last ? null : { updatedAt: last.updatedAt, key: last.key };
+      return { records: due.map(copy), corrupted: [], next };
     },
     async list({ state, provider, limit }) {
       const found = [...records.values()]
