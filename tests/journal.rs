@@ -258,6 +258,31 @@ const CASH_IN: &str =
     r#"{"username":"989898","amount":"1500.50","service_code":"201106","external_id":"200001"}"#;
 const CASH_IN_KEY: &str = "agws:cashIn:200001";
 
+/// A one-click payment (spec/tarlan-acquiring.md §3.4): money-moving, never re-sent.
+const ONE_CLICK: &str = r#"{"amount":990,"card_token":"tok","project_client_id":"user-7","project_reference_id":"order-1","description":"One click"}"#;
+const ONE_CLICK_KEY: &str = "acquiring:oneClickPayIn:order-1";
+
+/// Acquiring's "transaction not found" (error-5103.json) answering `status`.
+fn not_found(client: &Client) -> Answer {
+    answer(
+        client,
+        "status",
+        400,
+        &fixture("acquiring", "error-5103.json"),
+    )
+}
+
+/// A one-click payment claimed but never sent (the process died), then settled a lease later
+/// through a status that does not know it: failed, never performed.
+fn one_click_never_sent(world: &mut World, client: &Client) -> Record {
+    world.crash_after = Some(Stage::Sending);
+    world.pay("oneClickPayIn", ONE_CLICK).unwrap();
+    world.crash_after = None;
+    world.now += LEASE;
+    world.script(vec![not_found(client)]);
+    world.reconcile(ONE_CLICK_KEY)
+}
+
 #[test]
 fn a_payment_is_recorded_claimed_sent_and_its_answer_recorded() {
     let client = agws();
@@ -381,18 +406,7 @@ fn a_pending_payment_is_followed_to_its_end() {
 fn a_money_moving_request_the_provider_never_saw_is_failed_not_resent() {
     let client = acquiring();
     let mut world = World::new(&client);
-    let params = r#"{"amount":990,"card_token":"tok","project_client_id":"user-7","project_reference_id":"order-1","description":"One click"}"#;
-    world.crash_after = Some(Stage::Sending);
-    world.pay("oneClickPayIn", params).unwrap();
-    world.crash_after = None;
-    world.now += LEASE;
-    world.script(vec![answer(
-        &client,
-        "status",
-        400,
-        &fixture("acquiring", "error-5103.json"),
-    )]);
-    let settled = world.reconcile("acquiring:oneClickPayIn:order-1");
+    let settled = one_click_never_sent(&mut world, &client);
     assert_eq!(settled.state, State::Failed);
     assert_eq!(
         settled.error.pointer(&["details", "neverPerformed"]),
@@ -840,18 +854,7 @@ fn a_verified_notification_overrules_a_failed_inferred_from_not_found() {
     // signed notification then reports it paid: the notification stands.
     let client = acquiring();
     let mut world = World::new(&client);
-    let params = r#"{"amount":990,"card_token":"tok","project_client_id":"user-7","project_reference_id":"order-1","description":"One click"}"#;
-    world.crash_after = Some(Stage::Sending);
-    world.pay("oneClickPayIn", params).unwrap();
-    world.crash_after = None;
-    world.now += LEASE;
-    world.script(vec![answer(
-        &client,
-        "status",
-        400,
-        &fixture("acquiring", "error-5103.json"),
-    )]);
-    let failed = world.reconcile("acquiring:oneClickPayIn:order-1");
+    let failed = one_click_never_sent(&mut world, &client);
     assert_eq!(failed.state, State::Failed);
     let callback = json::parse(r#"{"outcome":"success","status_code":"success"}"#).unwrap();
     let (applied, _) = world
@@ -875,7 +878,7 @@ fn a_verified_notification_overrules_a_failed_inferred_from_not_found() {
             "\"transaction_status_code\": \"failed\"",
         ),
     )]);
-    let refused = other.pay("oneClickPayIn", params).unwrap();
+    let refused = other.pay("oneClickPayIn", ONE_CLICK).unwrap();
     assert_eq!(refused.state, State::Failed);
     let (kept, _) = other
         .drive(Some(refused.clone()), Event::Found { callback })
@@ -996,20 +999,10 @@ fn a_resend_answered_duplicate_is_left_open_until_status_shows_the_first() {
 fn an_adopted_request_is_not_read_as_absent_before_a_lease_has_passed() {
     let client = acquiring();
     let mut world = World::new(&client);
-    let params = r#"{"amount":990,"card_token":"tok","project_client_id":"user-7","project_reference_id":"order-1","description":"One click"}"#;
-    let key = "acquiring:oneClickPayIn:order-1";
-    let not_found = || {
-        answer(
-            &client,
-            "status",
-            400,
-            &fixture("acquiring", "error-5103.json"),
-        )
-    };
-    world.script(vec![not_found()]);
+    world.script(vec![not_found(&client)]);
     let adopt = Event::Adopt {
         operation: "oneClickPayIn".into(),
-        params: json::parse(params).unwrap(),
+        params: json::parse(ONE_CLICK).unwrap(),
         key: None,
         lookup: Map::new(),
         baseline: Json::Null,
@@ -1019,10 +1012,10 @@ fn an_adopted_request_is_not_read_as_absent_before_a_lease_has_passed() {
     assert_eq!(record.state, State::Unknown, "{:?}", record.error);
     // Within the lease nobody takes it; after it, "not found" means never performed.
     world.now += LEASE - 1;
-    assert_eq!(world.reconcile(key).state, State::Unknown);
+    assert_eq!(world.reconcile(ONE_CLICK_KEY).state, State::Unknown);
     world.now += 2;
-    world.script(vec![not_found()]);
-    let settled = world.reconcile(key);
+    world.script(vec![not_found(&client)]);
+    let settled = world.reconcile(ONE_CLICK_KEY);
     assert_eq!(settled.state, State::Failed);
     assert_eq!(
         settled.error.pointer(&["details", "neverPerformed"]),
@@ -1036,24 +1029,17 @@ fn an_adopted_request_is_not_read_as_absent_before_a_lease_has_passed() {
 fn a_payment_the_provider_answered_is_never_failed_by_a_later_not_found() {
     let client = acquiring();
     let mut world = World::new(&client);
-    let params = r#"{"amount":990,"card_token":"tok","project_client_id":"user-7","project_reference_id":"order-1","description":"One click"}"#;
-    let key = "acquiring:oneClickPayIn:order-1";
     let processed = fixture("acquiring", "one-click-success.json").replace(
         "\"transaction_status_code\": \"success\"",
         "\"transaction_status_code\": \"processed\"",
     );
     assert!(processed.contains("processed"));
     world.script(vec![answer(&client, "oneClickPayIn", 200, &processed)]);
-    let record = world.pay("oneClickPayIn", params).unwrap();
+    let record = world.pay("oneClickPayIn", ONE_CLICK).unwrap();
     assert_eq!(record.state, State::Pending, "{:?}", record.error);
     // A lagging status answers 5103: the answer the provider gave stands.
-    world.script(vec![answer(
-        &client,
-        "status",
-        400,
-        &fixture("acquiring", "error-5103.json"),
-    )]);
-    assert_eq!(world.reconcile(key).state, State::Pending);
+    world.script(vec![not_found(&client)]);
+    assert_eq!(world.reconcile(ONE_CLICK_KEY).state, State::Pending);
     world.done();
 }
 
@@ -1100,12 +1086,7 @@ fn a_pay_out_without_a_form_is_not_failed_on_a_presumed_status_lookup() {
     world.pay("payOutDirect", params).unwrap();
     world.crash_after = None;
     world.now += LEASE;
-    world.script(vec![answer(
-        &client,
-        "status",
-        400,
-        &fixture("acquiring", "error-5103.json"),
-    )]);
+    world.script(vec![not_found(&client)]);
     let settled = world.reconcile("acquiring:payOutDirect:po-1");
     assert_eq!(settled.state, State::Unknown, "{:?}", settled.error);
     assert_eq!(world.sends_of("payOutDirect"), 1);
