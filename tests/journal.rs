@@ -1125,3 +1125,35 @@ fn a_send_whose_claim_took_too_long_is_cut_to_the_lease_left_or_not_made() {
         panic!("a send that could outlast the lease")
     };
 }
+
+#[test]
+fn a_mistyped_confirmation_code_does_not_block_the_right_one() {
+    let client = agws();
+    let mut world = World::new(&client);
+    let by = lookup(&[("service_code", "201106")]);
+    let confirm = |code: &str| format!(r#"{{"external_id":"200001","confirm_code":"{code}"}}"#);
+    // spec §2.5, §5.4: the rejection of a wrong code (confirm-invoice-rejected.constructed.json).
+    world.script(vec![answer(
+        &client,
+        "confirmInvoice",
+        200,
+        &fixture("agws", "confirm-invoice-rejected.constructed.json"),
+    )]);
+    let refused = world
+        .pay_with("confirmInvoice", &confirm("1111"), None, by.clone())
+        .unwrap();
+    assert_eq!(refused.state, State::Failed);
+    world.script(vec![answer(
+        &client,
+        "confirmInvoice",
+        200,
+        &fixture("agws", "confirm-invoice.json"),
+    )]);
+    let confirmed = world
+        .pay_with("confirmInvoice", &confirm("1234"), None, by)
+        .unwrap();
+    assert_ne!(confirmed.key, refused.key);
+    assert_ne!(confirmed.state, State::Failed);
+    assert_eq!(world.sends_of("confirmInvoice"), 2);
+    world.done();
+}

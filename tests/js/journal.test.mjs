@@ -176,6 +176,11 @@ test('a store whose schema is newer than the code refuses with kind config; an u
   await assert.rejects(later.pay('agws', 'cashIn', cashIn(ref('new'))), (e) => e.kind === 'config' && /version 99/.test(e.message));
   await assert.rejects(later.migrate(), (e) => e.kind === 'config');
   assert.equal(db.prepare('SELECT COUNT(*) AS n FROM kassa_journal').get().n, 0, 'nothing was recorded');
+  // A damaged version is no version: refused, not taken for an old or a current one.
+  db.prepare("UPDATE kassa_journal_schema SET version = 'x'").run();
+  const damaged = new PaymentJournal({ store: sqliteStore(db), clients, leaseMs: LEASE_MS });
+  await assert.rejects(damaged.pay('agws', 'cashIn', cashIn(ref('damaged'))), (e) => e.kind === 'config' && /unreadable/.test(e.message));
+  await assert.rejects(damaged.migrate(), (e) => e.kind === 'config' && /unreadable/.test(e.message));
 });
 
 test('a corrupted row is a decode error naming its key, and the rest of the journal keeps working', async () => {

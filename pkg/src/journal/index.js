@@ -253,6 +253,10 @@ export class PaymentJournal {
   }
 
   #refuseNewer(version) {
+    // A version that is not a whole number (a damaged schema table) is no version at all.
+    if (!Number.isSafeInteger(version) || version < 0) {
+      throw configError('store', `holds an unreadable journal schema version (${String(version)}): repair the kassa_journal_schema table before using this journal`);
+    }
     if (version > SCHEMA_VERSION) {
       throw configError('store', `holds a journal schema of version ${version}, newer than this kassa understands (${SCHEMA_VERSION}): upgrade kassa before using this journal`);
     }

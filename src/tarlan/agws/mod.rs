@@ -136,8 +136,10 @@ const CASH_IN_SETTLE: Settle = Settle {
 /// A confirmation is settled by the payment's `status`: still "1" (created, awaiting the
 /// customer's code) means the confirmation was not performed. `status` needs the payment's
 /// `service_code`, which the confirmation does not carry: the caller gives it.
+/// Keyed by the code too: a code the customer mistyped is refused (`failed`), and the right one
+/// is another request for the same payment, which one payment can only be confirmed once by.
 const CONFIRM_SETTLE: Settle = Settle {
-    key: &["external_id"],
+    key: &["external_id", "confirm_code"],
     answered: Outcome::Pending,
     probe: Probe::Read {
         operation: "status",
