@@ -292,7 +292,7 @@ export class PaymentJournal {
       if (error instanceof KassaError) throw error;
       const consequence = AFTER_SEND.has(stage)
         ? 'The request was answered (see details.record) but the answer is not recorded: reconcile() settles it from the provider. Do not pay again.'
-        : 'Nothing was sent by this call; reconcile() settles whatever the record shows.';
+        : 'Nothing was sent by this call; reconcile() settles whatever the record shows — a record left `created` (written, never sent) is sent by it, as recorded: call pay() again with the same key to finish it now.';
       throw new KassaError({
         kind: 'transport',
         retryable: true,
