@@ -1,6 +1,7 @@
 // The package's browser entry in real headless Chromium, loaded from a local server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import registry from '../../pkg/dist/registry.js';
 import { expectedFor } from './support/entry-checks.mjs';
@@ -34,34 +35,69 @@ test('a page importing the browser entry signs the cash-in example', async () =>
   await page.close();
 });
 
+/** The file the `browser` condition of the package's exports gives for an entry's specifier. */
+function browserFile(entry) {
+  const { exports } = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
+  const subpath = entry.specifier === 'kassa' ? '.' : `./${entry.specifier.slice('kassa/'.length)}`;
+  const target = exports[subpath]?.browser ?? exports['./*'].browser.replace('*', subpath.slice(2));
+  return `/pkg/${target.replace(/^\.\//, '')}`;
+}
+
 test('every entry in Chromium: its exports and its examples, fetching only its own .wasm', async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  try {
-    await page.goto(`${server.url}/tests/browser/sign.html`);
-    await page.waitForFunction(() => window.kassaResult, null, { timeout: 15000 });
-    for (const entry of registry.entries) {
-      const wasm = [];
-      const onRequest = (request) => { if (request.url().endsWith('.wasm')) wasm.push(new URL(request.url()).pathname); };
-      page.on('request', onRequest);
-      // The file the `browser` condition of the entry's subpath points at.
+  for (const entry of registry.entries) {
+    // A fresh context each time (no module map, no cache) on a page that has loaded nothing, so
+    // an entry that also loaded the root module would show its .wasm.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const wasm = [];
+    page.on('request', (request) => { if (request.url().endsWith('.wasm')) wasm.push(new URL(request.url()).pathname); });
+    try {
+      await page.goto(`${server.url}/tests/browser/blank.html`);
+      const url = browserFile(entry);
       const seen = await page.evaluate(async ({ url, checks }) => {
         const k = await import(url);
         const { runChecks } = await import(checks);
-        const root = await import('/pkg/dist/kassa/browser.js');
-        return { exports: Object.keys(k).sort(), checks: runChecks(k), sameError: k.KassaError === root.KassaError };
-      }, { url: `/pkg/dist/${entry.name}/browser.js`, checks: '/tests/js/support/entry-checks.mjs' });
-      page.off('request', onRequest);
+        return { exports: Object.keys(k).sort(), checks: runChecks(k) };
+      }, { url, checks: '/tests/js/support/entry-checks.mjs' });
       assert.deepEqual(seen.exports, ['KassaError', ...entry.classes, ...entry.functions].sort(), entry.specifier);
       assert.deepEqual(seen.checks, expectedFor(entry), entry.specifier);
-      assert.equal(seen.sameError, true);
-      // The root's wasm was fetched by sign.html already; every other entry fetches its own only.
-      if (entry.name !== 'kassa') assert.deepEqual(wasm, [`/pkg/dist/${entry.name}/kassa_bg.wasm`], entry.specifier);
+      assert.deepEqual(wasm, [`/pkg/dist/${entry.name}/kassa_bg.wasm`], entry.specifier);
+      // One KassaError class across entries: the root imported after this one is the same class.
+      const sameError = await page.evaluate(async ({ url, root }) => (await import(url)).KassaError === (await import(root)).KassaError,
+        { url, root: browserFile({ specifier: 'kassa' }) });
+      assert.equal(sameError, true, entry.specifier);
+      assert.deepEqual(errors, [], entry.specifier);
+    } finally {
+      await context.close();
     }
-    assert.deepEqual(errors, []);
+  }
+});
+
+test('kassa/journal in Chromium: a memory-store journal over a kassa/tarlan client, the one KassaError, no .wasm of its own', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const wasm = [];
+  page.on('request', (request) => { if (request.url().endsWith('.wasm')) wasm.push(new URL(request.url()).pathname); });
+  try {
+    await page.goto(`${server.url}/tests/browser/blank.html`);
+    const { exports } = JSON.parse(readFileSync(new URL('../../pkg/package.json', import.meta.url), 'utf8'));
+    const journalUrl = `/pkg/${exports['./journal'].default.replace(/^\.\//, '')}`;
+    const seen = await page.evaluate(async ({ journalUrl, tarlanUrl }) => {
+      const j = await import(journalUrl);
+      const afterJournal = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).length;
+      const t = await import(tarlanUrl);
+      const journal = new j.PaymentJournal({ store: j.memoryStore(), clients: { agws: new t.TarlanAgws({ secret: '12345', agent: 'tarlan', project: 'mobile' }) } });
+      await journal.migrate();
+      let refused = null;
+      try { await journal.pay('agws', 'status', {}); } catch (e) { refused = { isKassa: e instanceof t.KassaError, field: e.field }; }
+      return { afterJournal, missing: await journal.get('agws:cashIn:nothing'), refused, sameError: j.KassaError === t.KassaError };
+    }, { journalUrl, tarlanUrl: browserFile({ specifier: 'kassa/tarlan' }) });
+    assert.deepEqual(seen, { afterJournal: 0, missing: null, refused: { isKassa: true, field: 'operation' }, sameError: true });
+    assert.deepEqual(wasm, ['/pkg/dist/tarlan/kassa_bg.wasm']);
   } finally {
-    await page.close();
+    await context.close();
   }
 });
 

@@ -22,3 +22,18 @@ for (const entry of registry.entries) {
     assert.equal(k.KassaError, require('kassa').KassaError);
   });
 }
+
+test('require("kassa/journal") gives the journal and its stores, with the one KassaError class', async () => {
+  const journalEntry = require('kassa/journal');
+  for (const name of ['PaymentJournal', 'KassaError', 'sqliteStore', 'postgresStore', 'd1Store', 'memoryStore']) {
+    assert.equal(typeof journalEntry[name], 'function', name);
+  }
+  assert.equal(journalEntry.KassaError, require('kassa').KassaError);
+  const { TarlanAgws } = require('kassa/tarlan');
+  const journal = new journalEntry.PaymentJournal({
+    store: journalEntry.memoryStore(), clients: { agws: new TarlanAgws({ secret: '12345', agent: 'tarlan', project: 'mobile' }) },
+  });
+  await journal.migrate();
+  assert.equal(await journal.get('agws:cashIn:nothing'), null);
+  await assert.rejects(journal.pay('agws', 'status', {}), (e) => e instanceof journalEntry.KassaError && e.field === 'operation');
+});

@@ -5,10 +5,12 @@
 // The clients have default options: the journal makes each of its calls fit its lease.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startEmulator, tarlanSignature } from 'kassa/emulator';
 import { TarlanAgws, KassaError as MainKassaError } from 'kassa';
@@ -94,6 +96,20 @@ test('kassa/journal loads no wasm and throws the one KassaError class', () => {
   const entry = new URL(import.meta.resolve('kassa/journal'));
   const files = importGraph(entry).map((f) => f.slice(f.indexOf('/src/')));
   assert.deepEqual(files.sort(), ['/src/error.js', '/src/journal/index.js', '/src/journal/protocol.js', '/src/journal/sql.js', '/src/journal/stores.js']);
+  // And at run time: a fresh process that reports every .wasm read and every WebAssembly compile
+  // while kassa/journal loads (the import graph above reads static imports only).
+  const script = `
+    const fs = require('node:fs');
+    const read = fs.readFileSync;
+    fs.readFileSync = (path, ...rest) => { if (String(path).endsWith('.wasm')) console.log('read ' + path); return read(path, ...rest); };
+    require('node:module').syncBuiltinESMExports();
+    for (const name of ['Module', 'compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
+      const original = WebAssembly[name];
+      if (original) WebAssembly[name] = new Proxy(original, { apply: (f, self, args) => { console.log('wasm ' + name); return Reflect.apply(f, self, args); }, construct: (f, args) => { console.log('wasm ' + name); return Reflect.construct(f, args); } });
+    }
+    import('kassa/journal').then((j) => console.log('loaded ' + typeof j.PaymentJournal));`;
+  const printed = execFileSync(process.execPath, ['-e', script], { cwd: fileURLToPath(new URL('../..', import.meta.url)) }).toString().trim().split('\n');
+  assert.deepEqual(printed, ['loaded function']);
   assert.equal(KassaError, MainKassaError);
   assert.throws(() => new PaymentJournal({ store: memoryStore(), clients: { agws: {} } }), (e) => e instanceof KassaError && e.kind === 'config' && e.field === 'clients.agws');
   assert.throws(() => new PaymentJournal({ store: memoryStore(), clients: { fiscalbox: clients.agws } }), /is a agws client/);

@@ -38,7 +38,11 @@ const CHECKS = {
       canonical: k.canonicalJson({ b: 1, a: [0.1] }),
       receiptSignature: agws.build('fiscalReceipt', { provider_order_id: 'pr10010', provider_code: 'code', provider_service_code: 'service_code' }).headers['X-Signature'],
       acquiring: new k.TarlanAcquiring({ secret: 's', merchantId: 1, projectId: 42 }).operations().includes('payIn'),
-      describe: { name: cashIn.name, everyParamDocumented: cashIn.params.every((p) => p.doc.length > 0) },
+      describe: {
+        name: cashIn.name,
+        params: cashIn.params.map((p) => p.name),
+        everyParamDocumented: cashIn.params.length > 0 && cashIn.params.every((p) => typeof p.doc === 'string' && p.doc.length > 0),
+      },
       error: caught(() => k.tarlanSign({ amount: NaN }, '12345'), k.KassaError),
       wasmError: caught(() => agws.build('cashIn', {}), k.KassaError),
     };
@@ -78,7 +82,12 @@ export const EXPECTED = {
     canonical: '{"a":[0.1],"b":1}',
     receiptSignature: '06db6a7291b1503767ecedfe73dae0699474f58fea091c602a4d7afd696fb528',
     acquiring: true,
-    describe: { name: 'cashIn', everyParamDocumented: true },
+    // The cash-in table of spec/tarlan-agws.md §2.2, in its order.
+    describe: {
+      name: 'cashIn',
+      params: ['username', 'amount', 'agent', 'project', 'service_code', 'external_id', 'callback_url', 'datetime'],
+      everyParamDocumented: true,
+    },
     error: validation('body.amount'),
     wasmError: validation('username'),
   },

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler');
@@ -30,11 +31,13 @@ export async function wranglerDryRun(script) {
   });
   const total = /Total Upload:\s*([\d.]+)\s*KiB\s*\/\s*gzip:\s*([\d.]+)\s*KiB/.exec(stdout);
   if (!total) throw new Error(`wrangler printed no upload total:\n${stdout}`);
-  const files = readdirSync(outdir)
-    .filter((name) => !name.endsWith('.map') && name !== 'README.md')
+  const files = readdirSync(outdir, { recursive: true })
+    .filter((name) => statSync(join(outdir, name)).isFile() && !name.endsWith('.map') && basename(name) !== 'README.md')
     .map((name) => {
       const bytes = readFileSync(join(outdir, name));
-      return { name, bytes: statSync(join(outdir, name)).size, gzip: gzipSync(bytes, { level: 9 }).length };
+      return {
+        name, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, sha256: createHash('sha256').update(bytes).digest('hex'),
+      };
     });
   return { dir, outdir, files, uploadKiB: Number(total[1]), gzipKiB: Number(total[2]), script: basename(script) };
 }
