@@ -65,8 +65,27 @@ fn assert_no_failures(failures: Vec<String>) {
     );
 }
 
+/// Every entry of a per-target folder (tests/fuzz/corpus, tests/fuzz/artifacts) is named after
+/// a target: files under any other name would silently stop being replayed.
+fn assert_every_folder_is_a_target(dir: &Path) {
+    let label = dir
+        .strip_prefix(root())
+        .unwrap_or(dir)
+        .display()
+        .to_string();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(
+            targets::target(&name).is_some(),
+            "{label}/{name} belongs to no target"
+        );
+    }
+}
+
 #[test]
 fn committed_corpora_pass_every_target() {
+    // A corpus left under a renamed target's old name would otherwise never be replayed.
+    assert_every_folder_is_a_target(&fuzz_dir().join("corpus"));
     let mut failures = Vec::new();
     for target in &TARGETS {
         let corpus = files_in(&fuzz_dir().join("corpus").join(target.name));
@@ -83,17 +102,7 @@ fn committed_corpora_pass_every_target() {
 #[test]
 fn crash_files_of_fixed_findings_pass() {
     let artifacts = fuzz_dir().join("artifacts");
-    for entry in std::fs::read_dir(&artifacts)
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        assert!(
-            targets::target(&name).is_some(),
-            "tests/fuzz/artifacts/{name} belongs to no target"
-        );
-    }
+    assert_every_folder_is_a_target(&artifacts);
     let mut failures = Vec::new();
     for target in &TARGETS {
         failures.extend(replay(target, files_in(&artifacts.join(target.name))));

@@ -44,6 +44,35 @@ fn number() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Number literals outside JSON's grammar, each a form some parser lets through: leading zeros,
+/// a bare or missing fraction, a plus sign, an empty exponent, a lone or doubled minus, hex, and
+/// the non-finite names.
+fn invalid_number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "-?0[0-9]{1,3}(\\.[0-9]{1,3})?",
+        "-?[0-9]{1,3}\\.([eE][+-]?[0-9]{1,2})?",
+        "-?\\.[0-9]{1,3}",
+        "\\+[0-9]{1,3}(\\.[0-9])?",
+        "-?[1-9][0-9]{0,2}(\\.[0-9])?[eE][+-]?",
+        Just("-".to_string()),
+        "--[0-9]{1,3}",
+        "-?0[xX][0-9a-fA-F]{1,4}",
+        "[+-]?(NaN|Infinity|nan|inf)",
+    ]
+}
+
+/// An invalid number alone, or beside a valid one as an array element or an object member value.
+fn invalid_number_in_context() -> impl Strategy<Value = String> {
+    (invalid_number(), number(), 0..3u8, any::<bool>()).prop_map(|(bad, good, place, first)| {
+        let (x, y) = if first { (&bad, &good) } else { (&good, &bad) };
+        match place {
+            0 => bad.clone(),
+            1 => format!("[{x},{y}]"),
+            _ => format!("{{\"a\":{x},\"b\":{y}}}"),
+        }
+    })
+}
+
 /// String bodies with raw text (ASCII, HTML-sensitive and non-ASCII characters), every short
 /// escape, `\u` escapes (random ones hit lone surrogates), surrogate pairs and lone surrogates.
 fn string() -> impl Strategy<Value = String> {
@@ -190,6 +219,13 @@ proptest! {
 
     #[test]
     fn number_literals_agree_with_serde_json(text in number()) {
+        compare(&text)?;
+    }
+
+    #[test]
+    fn invalid_number_literals_are_refused_like_serde_json(text in invalid_number_in_context()) {
+        prop_assert!(serde_json::from_str::<Value>(&text).is_err(), "serde_json read {:?}", text);
+        prop_assert!(json::parse(&text).is_err(), "kassa read {:?}", text);
         compare(&text)?;
     }
 
