@@ -182,6 +182,14 @@ impl<'c> World<'c> {
         panic!("the journal did not finish within 64 steps")
     }
 
+    /// Pays as a process that dies right after the action of `stage`.
+    fn pay_and_die(&mut self, stage: Stage, op: &str, params: &str) -> Record {
+        self.crash_after = Some(stage);
+        let record = self.pay(op, params).unwrap();
+        self.crash_after = None;
+        record
+    }
+
     fn pay(&mut self, op: &str, params: &str) -> Result<Record, KassaError> {
         self.pay_with(op, params, None, Map::new())
     }
@@ -275,9 +283,7 @@ fn not_found(client: &Client) -> Answer {
 /// A one-click payment claimed but never sent (the process died), then settled a lease later
 /// through a status that does not know it: failed, never performed.
 fn one_click_never_sent(world: &mut World, client: &Client) -> Record {
-    world.crash_after = Some(Stage::Sending);
-    world.pay("oneClickPayIn", ONE_CLICK).unwrap();
-    world.crash_after = None;
+    world.pay_and_die(Stage::Sending, "oneClickPayIn", ONE_CLICK);
     world.now += LEASE;
     world.script(vec![not_found(client)]);
     world.reconcile(ONE_CLICK_KEY)
@@ -332,11 +338,9 @@ fn a_record_someone_holds_is_returned_as_it_is_and_taken_over_once_its_lease_exp
     let client = agws();
     let mut world = World::new(&client);
     // A process recorded it and died before claiming it.
-    world.crash_after = Some(Stage::Sending);
-    let record = world.pay("cashIn", CASH_IN).unwrap();
+    let record = world.pay_and_die(Stage::Sending, "cashIn", CASH_IN);
     assert_eq!(record.state, State::Sending);
     assert_eq!(world.sends_of("cashIn"), 0);
-    world.crash_after = None;
     // Within the lease another process gets the record back untouched.
     world.now += LEASE - 1;
     assert_eq!(world.pay("cashIn", CASH_IN).unwrap().state, State::Sending);
@@ -520,9 +524,7 @@ fn a_receipt_is_settled_through_the_device_last_receipt() {
     ] {
         let mut world = World::new(&client);
         world.script(vec![last("previous")]);
-        world.crash_after = Some(Stage::Send);
-        world.pay("orderCreate", &order).unwrap();
-        world.crash_after = None;
+        world.pay_and_die(Stage::Send, "orderCreate", &order);
         world.now += LEASE;
         world.script(vec![last(after)]);
         let settled = world.reconcile("fiscalbox:orderCreate:123");
@@ -968,9 +970,7 @@ fn a_server_error_answering_a_send_leaves_it_open_and_status_settles_it() {
 fn a_resend_answered_duplicate_is_left_open_until_status_shows_the_first() {
     let client = agws();
     let mut world = World::new(&client);
-    world.crash_after = Some(Stage::Sending);
-    world.pay("cashIn", CASH_IN).unwrap();
-    world.crash_after = None;
+    world.pay_and_die(Stage::Sending, "cashIn", CASH_IN);
     world.now += LEASE;
     // Not found yet, so it is sent again — and the first had landed meanwhile (1042).
     world.script(vec![
@@ -1082,9 +1082,7 @@ fn a_pay_out_without_a_form_is_not_failed_on_a_presumed_status_lookup() {
     let mut world = World::new(&client);
     let params =
         r#"{"amount":1000,"description":"Payout","merchant_id":1,"project_reference_id":"po-1"}"#;
-    world.crash_after = Some(Stage::Send);
-    world.pay("payOutDirect", params).unwrap();
-    world.crash_after = None;
+    world.pay_and_die(Stage::Send, "payOutDirect", params);
     world.now += LEASE;
     world.script(vec![not_found(&client)]);
     let settled = world.reconcile("acquiring:payOutDirect:po-1");
@@ -1097,8 +1095,7 @@ fn a_pay_out_without_a_form_is_not_failed_on_a_presumed_status_lookup() {
 fn a_send_whose_claim_took_too_long_is_cut_to_the_lease_left_or_not_made() {
     let client = agws();
     let mut world = World::new(&client);
-    world.crash_after = Some(Stage::Sending);
-    let claimed = world.pay("cashIn", CASH_IN).unwrap();
+    let claimed = world.pay_and_die(Stage::Sending, "cashIn", CASH_IN);
     assert_eq!(claimed.state, State::Sending);
     let at = |now_ms: i64| {
         journal::step(
